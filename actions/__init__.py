@@ -1,0 +1,1 @@
+"""Custom actions for the support assistant: thin translators between dialogue and data."""

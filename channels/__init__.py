@@ -1,0 +1,1 @@
+"""Input channels of our own, loaded by Rasa from credentials.yml."""

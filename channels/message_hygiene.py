@@ -1,0 +1,35 @@
+"""Cleans what a customer typed before the assistant (and its tracker store) sees it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Long enough for any real question; a pasted essay is cut so that one message cannot tie up
+# the NLU pipeline. The customer still gets an answer to the start of it.
+MAX_MESSAGE_CHARS = 2000
+MAX_SENDER_CHARS = 128
+
+_WHITESPACE_RUN = re.compile(r"[ \t]+")
+
+
+def clean_text(text: str) -> str:
+    """Drops control and format characters, collapses spaces, trims and caps the length."""
+    kept = []
+    for char in text:
+        if char in "\n\t":
+            kept.append(" ")
+        elif unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn"):
+            continue
+        else:
+            kept.append(char)
+    return _WHITESPACE_RUN.sub(" ", "".join(kept)).strip()[:MAX_MESSAGE_CHARS]
+
+
+def is_valid_sender(sender: object) -> bool:
+    return (
+        isinstance(sender, str)
+        and 0 < len(sender) <= MAX_SENDER_CHARS
+        and sender.isprintable()
+        and sender.strip() == sender
+    )

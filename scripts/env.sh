@@ -1,0 +1,10 @@
+# Defaults for every variable the services read; an exported value wins. Sourced by the scripts.
+export PYTHONPATH="${PYTHONPATH:+$PYTHONPATH:}$(pwd)"
+export RASA_HOST="${RASA_HOST:-127.0.0.1}"
+export RASA_PORT="${RASA_PORT:-5005}"
+export ACTION_PORT="${ACTION_PORT:-5055}"
+export ACTION_SERVER_URL="${ACTION_SERVER_URL:-http://localhost:$ACTION_PORT/webhook}"
+export TRACKER_DB="${TRACKER_DB:-var/tracker.db}"
+export DEMO_MODE="${DEMO_MODE:-1}"
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+export RASA_TELEMETRY_ENABLED=false

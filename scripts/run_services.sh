@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Starts every service on localhost, prints the URLs, and stops them all on Ctrl-C.
+# `--shell` chats in the terminal instead of serving the REST and socket channels.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+mkdir -p var
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop_all INT TERM EXIT
+
+wait_healthy() {  # name url seconds
+  for _ in $(seq 1 "$3"); do
+    if curl -fsS -m 2 "$2" >/dev/null 2>&1; then return 0; fi
+    sleep 1
+  done
+  echo "$1 did not become healthy at $2 within $3 s" >&2
+  return 1
+}
+
+.venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" >var/actions.log 2>&1 &
+pids+=($!)
+wait_healthy "action server" "http://localhost:$ACTION_PORT/health" 60
+
+if [ "${1:-}" = "--shell" ]; then
+  .venv/bin/rasa shell --model models --endpoints endpoints.yml
+  exit 0
+fi
+
+.venv/bin/rasa run --model models --enable-api --interface "$RASA_HOST" --port "$RASA_PORT" \
+  --credentials credentials.yml --endpoints endpoints.yml >var/rasa.log 2>&1 &
+pids+=($!)
+wait_healthy "Rasa server" "http://localhost:$RASA_PORT/status" 180
+
+cat <<TXT
+
+The assistant is running (logs in var/):
+  Rasa server      http://localhost:$RASA_PORT   (REST: POST /webhooks/rest/webhook)
+  action server    http://localhost:$ACTION_PORT/health
+Press Ctrl-C to stop everything.
+TXT
+wait -n "${pids[@]}"
+echo "A service stopped; see var/*.log. Stopping the rest." >&2
