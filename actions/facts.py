@@ -74,9 +74,7 @@ def normalise_region(text: Any, config: dict[str, Any]) -> str | None:
 
 def fact_slots(config: dict[str, Any], region_code: str | None) -> dict[str, Any]:
     """The slot values for every fact, regional ones for region_code (generic when None)."""
-    slots: dict[str, Any] = {
-        slot: str(config[section][key]) for slot, (section, key) in FACT_PATHS.items()
-    }
+    slots: dict[str, Any] = {slot: str(config[section][key]) for slot, (section, key) in FACT_PATHS.items()}
     region = config["regions"].get(region_code) if region_code else None
     regional = region or config["generic"]
     slots.update({key: str(regional[key]) for key in REGIONAL_FACTS})

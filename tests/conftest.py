@@ -98,9 +98,19 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         wait_until_healthy(f"http://127.0.0.1:{action_port}/health", actions, 60, logs["actions"])
         rasa = start(
             [
-                str(VENV_BIN / "rasa"), "run", "--model", "models", "--enable-api",
-                "--interface", "127.0.0.1", "--port", str(rasa_port),
-                "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+                str(VENV_BIN / "rasa"),
+                "run",
+                "--model",
+                "models",
+                "--enable-api",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(rasa_port),
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                "endpoints.yml",
             ],
             env,
             logs["rasa"],

@@ -1,0 +1,1 @@
+"""NLU pipeline components of our own, named in config.yml by module path."""

@@ -1,0 +1,282 @@
+"""Benchmarks this assistant against a stock `rasa init` assistant on the same machine.
+
+Trains both from scratch, serves both, and measures start-up time, resident memory and REST
+reply latency for 1 client and for 20 concurrent clients. Prints the table and writes it,
+with the machine and date, to docs/benchmarks.md. Only localhost is ever contacted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import aiohttp
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RASA = str(Path(sys.executable).parent / "rasa")
+MESSAGES = [
+    "hi",
+    "I forgot my password",
+    "how do I register for online access",
+    "my account is locked",
+    "what's my balance",
+    "how can I pay my bill",
+    "I lost my card",
+    "there's a charge I don't recognise",
+    "thanks",
+    "bye",
+]
+
+
+@dataclass
+class Result:
+    name: str
+    train_s: float = 0.0
+    startup_s: float = 0.0
+    rss_mb: float = 0.0
+    latency_1: list[float] = field(default_factory=list)
+    latency_20: list[float] = field(default_factory=list)
+    throughput_20: float = 0.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, from /proc."""
+    total_kb = 0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(child) for child in children.read_text().split()]
+    for each in pids:
+        status = Path(f"/proc/{each}/status")
+        if status.exists():
+            for line in status.read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total_kb += int(line.split()[1])
+    return total_kb / 1024
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+def timed_run(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    started = time.monotonic()
+    subprocess.run(
+        command, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    return time.monotonic() - started
+
+
+def wait_for(url: str, timeout_s: float) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout_s} s")
+
+
+async def chat(session: aiohttp.ClientSession, url: str, sender: str, rounds: int) -> list[float]:
+    latencies = []
+    for index in range(rounds):
+        started = time.monotonic()
+        async with session.post(
+            url, json={"sender": sender, "message": MESSAGES[index % len(MESSAGES)]}
+        ) as reply:
+            await reply.read()
+            reply.raise_for_status()
+        latencies.append(time.monotonic() - started)
+    return latencies
+
+
+async def load(url: str, clients: int, rounds: int) -> tuple[list[float], float]:
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        await chat(session, url, "warm-up", len(MESSAGES))
+        started = time.monotonic()
+        per_client = await asyncio.gather(
+            *(chat(session, url, f"bench-{clients}-{n}", rounds) for n in range(clients))
+        )
+        elapsed = time.monotonic() - started
+    latencies = [value for client in per_client for value in client]
+    return latencies, len(latencies) / elapsed
+
+
+def serve_and_measure(
+    result: Result, project: Path, model: Path, env: dict[str, str], extra: list[str]
+) -> None:
+    port = free_port()
+    started = time.monotonic()
+    server = subprocess.Popen(
+        [RASA, "run", "--model", str(model), "--port", str(port), "--interface", "127.0.0.1", *extra],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/status", 300)
+        result.startup_s = time.monotonic() - started
+        url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+        result.latency_1, _ = asyncio.run(load(url, clients=1, rounds=100))
+        result.latency_20, result.throughput_20 = asyncio.run(load(url, clients=20, rounds=20))
+        result.rss_mb = rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def bench_stock(workdir: Path, env: dict[str, str]) -> Result:
+    result = Result("stock `rasa init`")
+    project = workdir / "stock"
+    subprocess.run(
+        [RASA, "init", "--no-prompt", "--init-dir", str(project)],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    result.train_s = timed_run([RASA, "train", "--force", "--out", "bench-models"], project, env)
+    serve_and_measure(result, project, project / "bench-models", env, [])
+    return result
+
+
+def bench_ours(workdir: Path, env: dict[str, str]) -> Result:
+    result = Result("this assistant")
+    models = workdir / "ours-models"
+    result.train_s = timed_run(
+        [
+            RASA,
+            "train",
+            "--domain",
+            "domain",
+            "--data",
+            "data",
+            "--config",
+            "config.yml",
+            "--out",
+            str(models),
+            "--force",
+        ],
+        REPO_ROOT,
+        env,
+    )
+    action_port = free_port()
+    actions = subprocess.Popen(
+        [RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{action_port}/health", 60)
+        served_env = {
+            **env,
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "TRACKER_DB": str(workdir / "tracker.db"),
+        }
+        serve_and_measure(
+            result,
+            REPO_ROOT,
+            models,
+            served_env,
+            ["--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
+        )
+        result.rss_mb += rss_mb(actions.pid)
+    finally:
+        actions.terminate()
+        actions.wait(timeout=30)
+    return result
+
+
+def table(stock: Result, ours: Result) -> str:
+    rows = [
+        ("full training (s)", stock.train_s, ours.train_s),
+        ("start-up to /status (s)", stock.startup_s, ours.startup_s),
+        ("resident memory (MB)", stock.rss_mb, ours.rss_mb),
+        ("latency p50, 1 client (ms)", percentile(stock.latency_1, 0.5), percentile(ours.latency_1, 0.5)),
+        ("latency p95, 1 client (ms)", percentile(stock.latency_1, 0.95), percentile(ours.latency_1, 0.95)),
+        ("latency p50, 20 clients (ms)", percentile(stock.latency_20, 0.5), percentile(ours.latency_20, 0.5)),
+        (
+            "latency p95, 20 clients (ms)",
+            percentile(stock.latency_20, 0.95),
+            percentile(ours.latency_20, 0.95),
+        ),
+        ("messages per second, 20 clients", stock.throughput_20, ours.throughput_20),
+    ]
+    lines = [f"| measure | {stock.name} | {ours.name} | ratio |", "| --- | ---: | ---: | ---: |"]
+    for label, theirs, mine in rows:
+        lines.append(
+            f"| {label} | {theirs:.1f} | {mine:.1f} | {mine / theirs if theirs else float('nan'):.2f}x |"
+        )
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {memory_gb:.0f} GiB, Python {platform.python_version()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args()
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        stock = bench_stock(workdir, env)
+        ours = bench_ours(workdir, env)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    result_table = table(stock, ours)
+    print(result_table)
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    args.out.parent.mkdir(exist_ok=True)
+    args.out.write_text(
+        "# Benchmarks\n\n"
+        "Measured by `make bench` (scripts/bench.py): both assistants trained from scratch and served\n"
+        "with `rasa run` on localhost; REST messages cycle through ten typical customer messages;\n"
+        "1 client sends 100 messages in turn, 20 clients send 20 each at once. Our memory counts the\n"
+        "Rasa server and the action server. Aims: training under 5 minutes on 2 cores; p50 latency\n"
+        "within 1.5x of the stock assistant.\n\n"
+        f"Machine: {machine()}. Date: {when}.\n\n{result_table}\n",
+        encoding="utf-8",
+    )
+    print(f"\nwritten to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
