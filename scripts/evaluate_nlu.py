@@ -33,8 +33,10 @@ def load_examples(folder: Path) -> list[tuple[str, str]]:
 
 
 async def predict(model: Path, examples: list[tuple[str, str]]) -> list[dict]:
-    from rasa.core.agent import Agent  # slow import: only when evaluating
+    from rasa.core.agent import Agent  # slow imports: only when evaluating
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_structlog(logging.WARNING)
     agent = Agent.load(str(model))
     predictions = []
     for expected, text in examples:
