@@ -131,7 +131,18 @@ def serve_and_measure(
     port = free_port()
     started = time.monotonic()
     server = subprocess.Popen(
-        [RASA, "run", "--model", str(model), "--port", str(port), "--interface", "127.0.0.1", *extra],
+        [
+            RASA,
+            "run",
+            "--enable-api",
+            "--model",
+            str(model),
+            "--port",
+            str(port),
+            "--interface",
+            "127.0.0.1",
+            *extra,
+        ],
         cwd=project,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -152,6 +163,7 @@ def serve_and_measure(
 def bench_stock(workdir: Path, env: dict[str, str]) -> Result:
     result = Result("stock `rasa init`")
     project = workdir / "stock"
+    project.mkdir()
     subprocess.run(
         [RASA, "init", "--no-prompt", "--init-dir", str(project)],
         env=env,
