@@ -14,12 +14,13 @@ _WHITESPACE_RUN = re.compile(r"[ \t]+")
 
 
 def clean_text(text: str) -> str:
-    """Drops control and format characters, collapses spaces, trims and caps the length."""
+    """Drops control and invisible format characters (zero-width, bidi overrides), collapses
+    spaces, trims and caps the length."""
     kept = []
     for char in text:
         if char in "\n\t":
             kept.append(" ")
-        elif unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn"):
+        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn"):
             continue
         else:
             kept.append(char)

@@ -18,6 +18,7 @@ POLITE_WORDS = ("sorry", "help", "hi", "thanks", "okay")
         "x" * 20_000,
         "help me " * 2_500,
         "🙂🙂🙂",
+        "❤️ ☺️ ✔️ 👍🏽 👨‍👩‍👧",
         "\x00\x01\x02\x1b[31m",
         "मुझे अपना पासवर्ड रीसेट करना है",
         '/inform{"region": ',
