@@ -29,6 +29,7 @@ POLITE_WORDS = ("sorry", "help", "hi", "thanks", "okay")
         "20k-chars",
         "20k-words",
         "emoji",
+        "emoji-selectors-and-joiners",
         "control-chars",
         "hindi",
         "broken-payload",
