@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -24,7 +25,19 @@ def previous_user_intent(events: list[dict[str, Any]]) -> str | None:
     return None
 
 
+def is_mostly_non_latin(text: str | None) -> bool:
+    """True when most letters of the message are from another script (Devanagari, Tamil …)."""
+    letters = [char for char in text or "" if char.isalpha()]
+    if not letters:
+        return False
+    latin = sum(1 for char in letters if unicodedata.name(char, "").startswith("LATIN"))
+    return latin < len(letters) / 2
+
+
 class ActionCountMisunderstanding(Action):
+    """Sets `misunderstood_twice` for the rules, and `non_latin_message` so that the answer
+    can say that the assistant only understands English."""
+
     def name(self) -> str:
         return "action_count_misunderstanding"
 
@@ -32,4 +45,5 @@ class ActionCountMisunderstanding(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         twice = previous_user_intent(tracker.events) in NOT_UNDERSTOOD_INTENTS
-        return [SlotSet("misunderstood_twice", twice)]
+        other_script = is_mostly_non_latin(tracker.latest_message.get("text"))
+        return [SlotSet("misunderstood_twice", twice), SlotSet("non_latin_message", other_script)]

@@ -79,3 +79,9 @@ def test_password_rules_come_from_the_configuration(assistant, sender):
     reply = texts(assistant.send(sender, "what are the password requirements"))
     assert "at least 12 characters" in reply
     assert "special character" in reply
+
+
+def test_a_message_in_hindi_is_told_we_understand_english(assistant, sender):
+    reply = texts(assistant.send(sender, "मुझे अपना पासवर्ड रीसेट करना है"))
+    assert "only understand English" in reply
+    assert "back of your card" in reply

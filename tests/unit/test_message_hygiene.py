@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actions.misunderstanding import previous_user_intent
+from actions.misunderstanding import is_mostly_non_latin, previous_user_intent
 from channels.message_hygiene import MAX_MESSAGE_CHARS, clean_text, is_valid_sender
 
 
@@ -44,3 +44,11 @@ def test_previous_user_intent_stays_within_the_session():
     ]
     assert previous_user_intent(events) == "greet"
     assert previous_user_intent([{"event": "session_started"}, user("nlu_fallback")]) is None
+
+
+def test_messages_in_another_script_are_recognised():
+    assert is_mostly_non_latin("मुझे अपना पासवर्ड रीसेट करना है")
+    assert is_mostly_non_latin("என் கார்டு தொலைந்து விட்டது")
+    assert not is_mostly_non_latin("mera card block ho gaya")
+    assert not is_mostly_non_latin("🙂🙂")
+    assert not is_mostly_non_latin("café crème, s'il vous plaît")
