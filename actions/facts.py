@@ -78,7 +78,7 @@ def fact_slots(config: dict[str, Any], region_code: str | None) -> dict[str, Any
     region = config["regions"].get(region_code) if region_code else None
     regional = region or config["generic"]
     slots.update({key: str(regional[key]) for key in REGIONAL_FACTS})
-    slots["region"] = region_code if region else None
+    slots["region_code"] = region_code if region else None
     slots["region_known"] = region is not None
     slots["region_name"] = region["name"] if region else None
     return slots

@@ -41,7 +41,7 @@ def test_region_facts_differ_between_the_us_and_india(config):
 
 def test_unknown_region_gets_generic_facts_and_is_marked_unknown(config):
     slots = fact_slots(config, None)
-    assert slots["region_known"] is False and slots["region"] is None
+    assert slots["region_known"] is False and slots["region_code"] is None
     assert slots["site"] == config["generic"]["site"]
 
 
