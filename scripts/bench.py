@@ -17,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -125,39 +127,30 @@ async def load(url: str, clients: int, rounds: int) -> tuple[list[float], float]
     return latencies, len(latencies) / elapsed
 
 
+@contextmanager
+def running(command: list[str], cwd: Path, env: dict[str, str]) -> Iterator[subprocess.Popen]:
+    """A quiet server process, stopped when the block ends."""
+    server = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def serve_and_measure(
     result: Result, project: Path, model: Path, env: dict[str, str], extra: list[str]
 ) -> None:
     port = free_port()
     started = time.monotonic()
-    server = subprocess.Popen(
-        [
-            RASA,
-            "run",
-            "--enable-api",
-            "--model",
-            str(model),
-            "--port",
-            str(port),
-            "--interface",
-            "127.0.0.1",
-            *extra,
-        ],
-        cwd=project,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    command = [RASA, "run", "--enable-api", "--model", str(model), "--port", str(port)]
+    with running([*command, "--interface", "127.0.0.1", *extra], project, env) as server:
         wait_for(f"http://127.0.0.1:{port}/status", 300)
         result.startup_s = time.monotonic() - started
         url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
         result.latency_1, _ = asyncio.run(load(url, clients=1, rounds=100))
         result.latency_20, result.throughput_20 = asyncio.run(load(url, clients=20, rounds=20))
         result.rss_mb = rss_mb(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def bench_stock(workdir: Path, env: dict[str, str]) -> Result:
@@ -197,14 +190,8 @@ def bench_ours(workdir: Path, env: dict[str, str]) -> Result:
         env,
     )
     action_port = free_port()
-    actions = subprocess.Popen(
-        [RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    command = [RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)]
+    with running(command, REPO_ROOT, env) as actions:
         wait_for(f"http://127.0.0.1:{action_port}/health", 60)
         served_env = {
             **env,
@@ -219,9 +206,6 @@ def bench_ours(workdir: Path, env: dict[str, str]) -> Result:
             ["--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
         )
         result.rss_mb += rss_mb(actions.pid)
-    finally:
-        actions.terminate()
-        actions.wait(timeout=30)
     return result
 
 
