@@ -1,0 +1,53 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from account_service.app_keys import CLOCK, DATABASE, MESSENGER, SETTINGS
+from account_service.clock import Clock
+from account_service.database import Database
+from account_service.messaging import MessageGateway, Messenger, NoGateway
+from account_service.middleware import bearer_auth, json_errors, log_requests
+from account_service.routes import add_routes
+from account_service.seed import seed_if_empty
+from account_service.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+async def _database_lifetime(app: web.Application) -> AsyncIterator[None]:
+    """Schema to head, demo data into an empty database, then serve; dispose on the way out."""
+    database = app[DATABASE]
+    await database.upgrade_schema()
+    if app[SETTINGS].demo_mode:
+        async with database.sessions() as session, session.begin():
+            clock = app[CLOCK]
+            if await seed_if_empty(session, clock.today(), clock.now()):
+                logger.info("seeded the demo customers")
+    yield
+    await database.close()
+
+
+def create_app(
+    settings: Settings, *, gateway: MessageGateway | None = None, clock: Clock | None = None
+) -> web.Application:
+    settings.check()
+    if gateway is None and not settings.demo_mode:
+        logger.warning("no SMS/email gateway configured: messages are only recorded in the outbox")
+    app = web.Application(
+        client_max_size=MAX_BODY_BYTES,
+        middlewares=[log_requests, json_errors, bearer_auth(settings.token)],
+    )
+    app[SETTINGS] = settings
+    app[CLOCK] = clock or Clock()
+    app[DATABASE] = Database(settings.db_url)
+    app[MESSENGER] = Messenger(gateway or NoGateway(), keep_codes_in_outbox=settings.demo_mode)
+    add_routes(app, demo_mode=settings.demo_mode)
+    app.cleanup_ctx.append(_database_lifetime)
+    return app

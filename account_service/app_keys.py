@@ -1,0 +1,15 @@
+"""Typed keys for what the application holds (aiohttp web.AppKey)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from account_service.clock import Clock
+from account_service.database import Database
+from account_service.messaging import Messenger
+from account_service.settings import Settings
+
+SETTINGS = web.AppKey("settings", Settings)
+DATABASE = web.AppKey("database", Database)
+CLOCK = web.AppKey("clock", Clock)
+MESSENGER = web.AppKey("messenger", Messenger)

@@ -1,0 +1,70 @@
+"""SMS and email: every message goes to the outbox table; a gateway may deliver it.
+
+The outbox row is written in the same transaction as the work that caused the message, and the
+gateway is called only after that transaction committed, so a customer is never sent a code for
+a challenge that was rolled back. In demo mode there is no gateway at all: the outbox is where
+testers read what would have been sent (GET /demo/outbox). A real deployment plugs an SMS/email
+provider in by implementing MessageGateway; outside demo mode the stored copy has any one-time
+code masked, so the code exists only in memory on its way to the gateway.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from account_service.models import Customer, OutboxMessage
+from privacy.redaction import mask_codes
+
+logger = logging.getLogger(__name__)
+
+_PENDING = "account_service.pending_messages"
+
+
+class MessageGateway(Protocol):
+    async def send(self, channel: str, to: str, text: str) -> None: ...
+
+
+class NoGateway:
+    """Sends nothing: the outbox row is the whole of the message."""
+
+    async def send(self, channel: str, to: str, text: str) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class Message:
+    channel: str
+    to: str
+    text: str
+
+
+class Messenger:
+    def __init__(self, gateway: MessageGateway, keep_codes_in_outbox: bool) -> None:
+        self.gateway = gateway
+        self.keep_codes_in_outbox = keep_codes_in_outbox
+
+    def queue(self, session: AsyncSession, customer: Customer, channel: str, text: str, now: datetime) -> str:
+        """Records the message for delivery after commit; returns the destination."""
+        to = customer.phone if channel == "sms" else customer.email
+        stored = text if self.keep_codes_in_outbox else mask_codes(text)
+        session.add(
+            OutboxMessage(customer_id=customer.id, channel=channel, recipient=to, text=stored, sent_at=now)
+        )
+        session.info.setdefault(_PENDING, []).append(Message(channel, to, text))
+        return to
+
+    def discard(self, session: AsyncSession) -> None:
+        session.info.pop(_PENDING, None)
+
+    async def deliver(self, session: AsyncSession) -> None:
+        """Call after commit. A failed delivery is logged (channel only) and does not undo the work."""
+        for message in session.info.pop(_PENDING, []):
+            try:
+                await self.gateway.send(message.channel, message.to, message.text)
+            except Exception as error:  # one bad message must not fail the request
+                logger.error("message delivery failed on %s: %s", message.channel, type(error).__name__)

@@ -1,0 +1,247 @@
+"""Database tables (SQLAlchemy 1.4 declarative). Money is integer cents; instants are UTC.
+
+Relationships are deliberately not declared: under asyncio a lazy load would fail at run time,
+so every read is an explicit query.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base
+from sqlalchemy.types import TypeDecorator
+
+# Named constraints keep the hand-written migration and the models comparable on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Base: Any = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+
+class UtcDateTime(TypeDecorator):
+    """Stored as naive UTC (portable to SQLite and PostgreSQL), handed out as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(String(64), nullable=False, unique=True)
+    first_name = Column(String(64), nullable=False)
+    last_name = Column(String(64), nullable=False)
+    date_of_birth = Column(Date, nullable=False)
+    region = Column(String(2), nullable=False)  # US or IN
+    phone = Column(String(32), nullable=False)
+    email = Column(String(254), nullable=False)
+    mailing_address = Column(String(300), nullable=False)
+    failed_code_attempts = Column(Integer, nullable=False, default=0)
+    locked_until = Column(UtcDateTime, nullable=True)
+
+
+class CardAccount(Base):
+    __tablename__ = "card_accounts"
+    id = Column(Integer, primary_key=True)
+    customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    product = Column(String(64), nullable=False)
+    currency = Column(String(3), nullable=False)
+    balance_cents = Column(BigInteger, nullable=False)
+    credit_limit_cents = Column(BigInteger, nullable=False)
+    statement_balance_cents = Column(BigInteger, nullable=False)
+    minimum_due_cents = Column(BigInteger, nullable=False)
+    due_date = Column(Date, nullable=False)
+    bank_name = Column(String(64), nullable=False)
+    bank_last_four = Column(String(4), nullable=False)
+
+
+class Card(Base):
+    __tablename__ = "cards"
+    id = Column(Integer, primary_key=True)
+    account_id = Column(Integer, ForeignKey("card_accounts.id"), nullable=False, index=True)
+    last_four = Column(String(4), nullable=False)
+    status = Column(String(16), nullable=False)  # active, inactive, frozen, replaced
+    expiry_month = Column(Integer, nullable=False)
+    expiry_year = Column(Integer, nullable=False)
+    fraud_hold = Column(Boolean, nullable=False, default=False)
+    # A replacement card points at the card it replaces; activating it retires that card.
+    replaces_card_id = Column(Integer, ForeignKey("cards.id"), nullable=True)
+
+
+class Transaction(Base):
+    __tablename__ = "transactions"
+    __table_args__ = (Index("ix_transactions_card_id_posted_on", "card_id", "posted_on"),)
+    id = Column(Integer, primary_key=True)
+    card_id = Column(Integer, ForeignKey("cards.id"), nullable=False)
+    posted_on = Column(Date, nullable=False)
+    merchant = Column(String(100), nullable=False)
+    amount_cents = Column(BigInteger, nullable=False)  # purchases positive, payments and credits negative
+    pending = Column(Boolean, nullable=False, default=False)
+    disputed = Column(Boolean, nullable=False, default=False)
+
+
+class Statement(Base):
+    __tablename__ = "statements"
+    id = Column(Integer, primary_key=True)
+    account_id = Column(Integer, ForeignKey("card_accounts.id"), nullable=False, index=True)
+    period = Column(String(7), nullable=False)  # YYYY-MM of the closing date
+    opening_date = Column(Date, nullable=False)
+    closing_date = Column(Date, nullable=False)
+    balance_cents = Column(BigInteger, nullable=False)
+    minimum_due_cents = Column(BigInteger, nullable=False)
+    due_date = Column(Date, nullable=False)
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    __table_args__ = (UniqueConstraint("customer_id", "idempotency_key"),)
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(16), nullable=False, unique=True)
+    customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False)
+    account_id = Column(Integer, ForeignKey("card_accounts.id"), nullable=False, index=True)
+    card_id = Column(Integer, ForeignKey("cards.id"), nullable=False)
+    amount_cents = Column(BigInteger, nullable=False)
+    pay_on = Column(Date, nullable=False)
+    status = Column(String(16), nullable=False)  # completed, scheduled
+    idempotency_key = Column(String(128), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
+
+
+class AutopaySetting(Base):
+    __tablename__ = "autopay_settings"
+    id = Column(Integer, primary_key=True)
+    account_id = Column(Integer, ForeignKey("card_accounts.id"), nullable=False, unique=True)
+    enrolled = Column(Boolean, nullable=False, default=False)
+    amount_type = Column(String(24), nullable=True)  # statement_balance, minimum_due, fixed
+    fixed_amount_cents = Column(BigInteger, nullable=True)
+    updated_at = Column(UtcDateTime, nullable=True)
+
+
+class RewardAccount(Base):
+    __tablename__ = "reward_accounts"
+    id = Column(Integer, primary_key=True)
+    customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False, unique=True)
+    program = Column(String(64), nullable=False)
+    points = Column(Integer, nullable=False)
+
+
+class RewardOption(Base):
+    __tablename__ = "reward_options"
+    __table_args__ = (UniqueConstraint("region", "name"),)
+    id = Column(Integer, primary_key=True)
+    region = Column(String(2), nullable=False)
+    name = Column(String(64), nullable=False)
+    points_needed = Column(Integer, nullable=False)  # points per unit of value
+    value_cents = Column(BigInteger, nullable=False)
+    currency = Column(String(3), nullable=False)
+
+
+class Redemption(Base):
+    __tablename__ = "redemptions"
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(16), nullable=False, unique=True)
+    customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    option_name = Column(String(64), nullable=False)
+    points = Column(Integer, nullable=False)
+    value_cents = Column(BigInteger, nullable=False)
+    currency = Column(String(3), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
+
+
+class AlertSetting(Base):
+    __tablename__ = "alert_settings"
+    id = Column(Integer, primary_key=True)
+    customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False, unique=True)
+    large_purchase_threshold_cents = Column(BigInteger, nullable=True)
+    online_transactions = Column(Boolean, nullable=False, default=False)
+    payment_due = Column(Boolean, nullable=False, default=True)
+    balance_threshold_cents = Column(BigInteger, nullable=True)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_type_status", "type", "status"),)
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(16), nullable=False, unique=True)
+    type = Column(String(16), nullable=False)  # fraud, dispute, replacement, handoff
+    customer_id = Column(Integer, ForeignKey("customers.id"), nullable=True, index=True)
+    card_id = Column(Integer, ForeignKey("cards.id"), nullable=True)
+    conversation_id = Column(String(128), nullable=True)
+    details = Column(JSON, nullable=False)
+    status = Column(String(16), nullable=False)  # open, closed
+    created_at = Column(UtcDateTime, nullable=False)
+
+
+class Challenge(Base):
+    __tablename__ = "challenges"
+    __table_args__ = (Index("ix_challenges_customer_id_created_at", "customer_id", "created_at"),)
+    id = Column(String(64), primary_key=True)  # random token, not guessable
+    customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False)
+    conversation_id = Column(String(128), nullable=False)
+    purpose = Column(String(16), nullable=False)  # verify, confirm
+    channel = Column(String(8), nullable=False)  # sms, email
+    code_hash = Column(String(64), nullable=False)  # HMAC-SHA256 hex; the code itself is never stored
+    created_at = Column(UtcDateTime, nullable=False)
+    expires_at = Column(UtcDateTime, nullable=False)
+    used_at = Column(UtcDateTime, nullable=True)
+    ended = Column(Boolean, nullable=False, default=False)
+
+
+class VerifiedSession(Base):
+    __tablename__ = "verified_sessions"
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(128), nullable=False, unique=True)
+    customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    verified_at = Column(UtcDateTime, nullable=False)
+    last_seen_at = Column(UtcDateTime, nullable=False)
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+    id = Column(Integer, primary_key=True)
+    customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    channel = Column(String(8), nullable=False)
+    recipient = Column(String(254), nullable=False)
+    text = Column(Text, nullable=False)
+    sent_at = Column(UtcDateTime, nullable=False)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    id = Column(Integer, primary_key=True)
+    action = Column(String(48), nullable=False)
+    customer_id = Column(Integer, ForeignKey("customers.id"), nullable=True, index=True)
+    conversation_id = Column(String(128), nullable=True)
+    outcome = Column(String(32), nullable=False)
+    at = Column(UtcDateTime, nullable=False)
+    details = Column(JSON, nullable=False)

@@ -1,0 +1,61 @@
+"""What every route needs: a transaction per request, the acting customer, JSON answers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from account_service import identity
+from account_service.app_keys import CLOCK, DATABASE, MESSENGER, SETTINGS
+from account_service.errors import ServiceError
+from account_service.models import Customer
+from account_service.settings import Settings
+
+
+@asynccontextmanager
+async def transaction(request: web.Request) -> AsyncIterator[AsyncSession]:
+    """One database transaction for the request.
+
+    Success commits. A ServiceError (a decided refusal) also commits, because the business code
+    records what must be kept before refusing (a failed code attempt, an audit row) and never
+    refuses after changing anything else. Any other exception rolls everything back: nothing
+    is half done. Messages queued in the transaction are handed to the gateway only after commit.
+    """
+    messenger = request.app[MESSENGER]
+    async with request.app[DATABASE].sessions() as session:
+        try:
+            yield session
+        except ServiceError:
+            await session.commit()
+            await messenger.deliver(session)
+            raise
+        except BaseException:
+            await session.rollback()
+            messenger.discard(session)
+            raise
+        await session.commit()
+        await messenger.deliver(session)
+
+
+def now(request: web.Request) -> datetime:
+    return request.app[CLOCK].now()
+
+
+def settings(request: web.Request) -> Settings:
+    return request.app[SETTINGS]
+
+
+async def me(
+    request: web.Request, session: AsyncSession, conversation_id: str, *, fresh: bool = False
+) -> Customer:
+    """The customer whose verified session is bound to the conversation (401/403 otherwise)."""
+    return await identity.require_customer(session, conversation_id, now(request), fresh=fresh)
+
+
+def json(body: Any, status: int = 200) -> web.Response:
+    return web.json_response(body, status=status)
