@@ -22,11 +22,20 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     # SQLite ignores REFERENCES unless asked per connection.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    # The driver's own implicit BEGIN is turned off; _begin_immediate issues the BEGIN instead.
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediate(connection: Connection) -> None:
+    """Every SQLite transaction takes the write lock at its start. A request reads, then writes
+    (check the balance, then pay); two such deferred transactions would deadlock on the lock
+    upgrade and fail with "database is locked". Immediate ones simply queue (busy timeout)."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
@@ -45,7 +54,8 @@ class Database:
             options["pool_pre_ping"] = True
         self.engine = create_async_engine(url, **options)
         if parsed.get_backend_name() == "sqlite":
-            event.listen(self.engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
+            event.listen(self.engine.sync_engine, "connect", _configure_sqlite_connection)
+            event.listen(self.engine.sync_engine, "begin", _begin_immediate)
         self.sessions = sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
 
     async def upgrade_schema(self) -> None:

@@ -13,7 +13,7 @@ class ServiceError(Exception):
     changes anything, so a refusal never leaves work half done.
     """
 
-    def __init__(self, status: int, error: str, message: str, **fields: Any) -> None:
+    def __init__(self, status: int, error: str, message: str, /, **fields: Any) -> None:
         super().__init__(error)
         self.status = status
         self.error = error

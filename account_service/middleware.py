@@ -73,13 +73,18 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     except asyncio.CancelledError:
         raise
     except Exception as error:
-        # Type and stack only: an exception's message may quote the data that caused it.
+        # Type and frame positions only: an exception's message (and even a source line) may
+        # quote the data that caused it.
+        frames = [
+            f"  {frame.filename}:{frame.lineno} in {frame.name}"
+            for frame in traceback.extract_tb(error.__traceback__)
+        ]
         error_logger.error(
             "unhandled %s in %s %s\n%s",
             type(error).__name__,
             request.method,
             route_template(request),
-            "".join(traceback.format_tb(error.__traceback__)),
+            "\n".join(frames),
         )
         return error_response(500, "internal", "Something went wrong on our side; nothing was changed.")
 
