@@ -83,7 +83,7 @@ async def test_error_bodies_never_repeat_what_was_sent(api: Api) -> None:
 
 
 async def test_an_internal_error_is_a_plain_500_and_logs_no_exception_text(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, api: Api
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, api: Api
 ) -> None:
     from account_service.routes import accounts
 

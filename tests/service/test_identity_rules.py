@@ -197,7 +197,7 @@ async def test_three_wrong_codes_across_two_conversations_lock_the_customer_for_
     assert (await desk.verified("c3")) is None
 
 
-async def test_a_locked_customer_is_told_until_when_and_sent_nothing(db_path: Path, desk: Desk) -> None:
+async def test_a_locked_customer_is_told_until_when_and_sent_nothing(desk: Desk) -> None:
     sent = await desk.send()
     code = desk.last_code()
     for _ in range(3):

@@ -1,0 +1,80 @@
+"""The same service on PostgreSQL. Runs only when ACCOUNT_TEST_POSTGRES_URL names an empty,
+disposable database (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/account_test): the test
+drops every table in it first."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from aiohttp.test_utils import TestClient, TestServer
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from account_service.app import create_app
+from account_service.database import Database
+from account_service.models import Base
+from account_service.settings import Settings
+from tests.service.api import Api, other_code, utc_today
+
+POSTGRES_URL = os.environ.get("ACCOUNT_TEST_POSTGRES_URL", "")
+
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.skipif(not POSTGRES_URL, reason="set ACCOUNT_TEST_POSTGRES_URL to test on PostgreSQL"),
+]
+
+
+async def _empty_database() -> None:
+    database = Database(POSTGRES_URL)
+    try:
+        async with database.engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+    finally:
+        await database.close()
+
+
+@pytest_asyncio.fixture
+async def pg_api() -> AsyncIterator[Api]:
+    await _empty_database()
+    settings = Settings.from_env({"ACCOUNT_DB_URL": POSTGRES_URL})
+    async with TestClient(TestServer(create_app(settings), access_log=None)) as client:
+        yield Api(client)
+
+
+async def test_the_migrated_postgres_schema_equals_the_models(pg_api: Api) -> None:
+    database = Database(POSTGRES_URL)
+    try:
+        await database.upgrade_schema()
+
+        def differences(connection: Connection) -> list[object]:
+            return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+
+        async with database.engine.connect() as connection:
+            assert await connection.run_sync(differences) == []
+    finally:
+        await database.close()
+
+
+async def test_identity_payments_and_fraud_report_on_postgres(pg_api: Api) -> None:
+    api = pg_api
+    _, sent = await api.start("pg-1")
+    code = await api.latest_code()
+    assert (await api.check(sent["challenge_id"], other_code(code), "pg-1"))[1]["attempts_left"] == 2
+    assert (await api.check(sent["challenge_id"], code, "pg-1"))[0] == 200
+
+    body = {"card_last_four": "2002", "amount": "9.99", "pay_on": utc_today().isoformat(), "idempotency_key": "pg"}
+    answers = await asyncio.gather(*(api.me_post("/payments", "pg-1", **body) for _ in range(3)))
+    assert sorted(status for status, _ in answers) == [200, 200, 201]
+    assert len({answer["reference"] for _, answer in answers}) == 1
+
+    marked = [t["id"] for t in (await api.me_get("/transactions", "pg-1", card="2010"))[1]["transactions"][:2]]
+    status, report = await api.me_post("/fraud-reports", "pg-1", card_last_four="2010", transaction_ids=marked)
+    assert (status, report["card_frozen"]) == (201, True)
+    assert (await api.card("2010", "pg-1"))["status"] == "frozen"
