@@ -69,12 +69,20 @@ async def test_identity_payments_and_fraud_report_on_postgres(pg_api: Api) -> No
     assert (await api.check(sent["challenge_id"], other_code(code), "pg-1"))[1]["attempts_left"] == 2
     assert (await api.check(sent["challenge_id"], code, "pg-1"))[0] == 200
 
-    body = {"card_last_four": "2002", "amount": "9.99", "pay_on": utc_today().isoformat(), "idempotency_key": "pg"}
+    body = {
+        "card_last_four": "2002",
+        "amount": "9.99",
+        "pay_on": utc_today().isoformat(),
+        "idempotency_key": "pg",
+    }
     answers = await asyncio.gather(*(api.me_post("/payments", "pg-1", **body) for _ in range(3)))
     assert sorted(status for status, _ in answers) == [200, 200, 201]
     assert len({answer["reference"] for _, answer in answers}) == 1
 
-    marked = [t["id"] for t in (await api.me_get("/transactions", "pg-1", card="2010"))[1]["transactions"][:2]]
-    status, report = await api.me_post("/fraud-reports", "pg-1", card_last_four="2010", transaction_ids=marked)
+    recent = (await api.me_get("/transactions", "pg-1", card="2010"))[1]["transactions"]
+    marked = [transaction["id"] for transaction in recent[:2]]
+    status, report = await api.me_post(
+        "/fraud-reports", "pg-1", card_last_four="2010", transaction_ids=marked
+    )
     assert (status, report["card_frozen"]) == (201, True)
     assert (await api.card("2010", "pg-1"))["status"] == "frozen"
