@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from privacy.redaction import contains_card_number, mask_card_numbers
+
 # Long enough for any real question; a pasted essay is cut so that one message cannot tie up
 # the NLU pipeline. The customer still gets an answer to the start of it.
 MAX_MESSAGE_CHARS = 2000
@@ -34,3 +36,19 @@ def is_valid_sender(sender: object) -> bool:
         and sender.isprintable()
         and sender.strip() == sender
     )
+
+
+# Said before the assistant's answer whenever a message held a card number: the number itself
+# was already replaced by its last four digits, before anything else saw it.
+CARD_NUMBER_WARNING = (
+    "For your safety, please don't type your full card number in chat: I never need it here. "
+    "I've kept only its last 4 digits."
+)
+
+
+def screen_message(text: str) -> tuple[str, list[str]]:
+    """The cleaned text with any card number cut to its last four, and warnings to say first."""
+    cleaned = clean_text(text)
+    if not contains_card_number(cleaned):
+        return cleaned, []
+    return mask_card_numbers(cleaned), [CARD_NUMBER_WARNING]

@@ -16,7 +16,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.message_hygiene import clean_text, is_valid_sender
+from channels.message_hygiene import is_valid_sender, screen_message
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,8 @@ class RestChannel(InputChannel):
             body, reason = parse_body(request)
             if body is None:
                 return bad_request(reason or "malformed request")
-            text = clean_text(body["message"]) or EMPTY_MESSAGE_PAYLOAD
+            text, warnings = screen_message(body["message"])
+            text = text or EMPTY_MESSAGE_PAYLOAD
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
@@ -79,6 +80,7 @@ class RestChannel(InputChannel):
                 logger.error("REST message timed out (sender %s)", body["sender"])
             except Exception:
                 logger.exception("REST message failed (sender %s)", body["sender"])
-            return response.json(collector.messages)
+            said_first = [{"recipient_id": body["sender"], "text": warning} for warning in warnings]
+            return response.json(said_first + collector.messages)
 
         return webhook

@@ -1,0 +1,1 @@
+"""Rasa server add-ons for what the assistant stores."""

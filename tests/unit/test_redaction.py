@@ -1,0 +1,73 @@
+"""Card numbers and codes are found and masked wherever text is stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from channels.message_hygiene import CARD_NUMBER_WARNING, screen_message
+from privacy.redaction import CODE_MASK, contains_card_number, luhn_valid, mask_card_numbers, redact
+from storage.redacting_tracker_store import REDACTED, redact_events
+
+# Well-known test numbers of the card networks (Luhn-valid, never issued).
+CARD_NUMBERS = [
+    "378282246310005",
+    "3782 822463 10005",
+    "4111-1111-1111-1111",
+    "5555 5555 5555 4444",
+    "4222222222222",
+    "6011 0009 9013 9424",
+]
+
+
+@pytest.mark.parametrize("number", CARD_NUMBERS)
+def test_a_card_number_keeps_only_its_last_four(number):
+    digits = "".join(ch for ch in number if ch.isdigit())
+    masked = mask_card_numbers(f"my card is {number}, help")
+    assert masked == f"my card is card ending {digits[-4:]}, help"
+    assert digits[:-4] not in masked.replace(" ", "")
+
+
+def test_runs_that_fail_luhn_or_are_too_short_or_long_are_left_alone():
+    assert not luhn_valid("4111111111111112")
+    for text in ["4111111111111112", "123456789012", "12345678901234567890", "call 1800-419-2122 now"]:
+        assert not contains_card_number(text)
+
+
+def test_six_digit_codes_are_masked_but_amounts_and_dates_are_not():
+    assert redact("my code is 123456") == f"my code is {CODE_MASK}"
+    assert redact("123 456") == CODE_MASK
+    for kept in ["pay $200000", "on 2026-11-26", "card ending 2010", "1234567"]:
+        assert redact(kept) == kept
+
+
+def test_the_channel_warns_and_masks_before_anything_else_sees_the_number():
+    text, warnings = screen_message("I lost 3782 822463 10005 yesterday")
+    assert text == "I lost card ending 0005 yesterday"
+    assert warnings == [CARD_NUMBER_WARNING]
+    assert screen_message("what's my balance") == ("what's my balance", [])
+
+
+def test_stored_events_lose_codes_dates_of_birth_and_card_numbers():
+    events = [
+        {"event": "slot", "name": "requested_slot", "value": "identity_code"},
+        {"event": "user", "text": "it's 482913", "parse_data": {"text": "it's 482913", "entities": []}},
+        {"event": "slot", "name": "identity_code", "value": "482913"},
+        {"event": "slot", "name": "requested_slot", "value": "date_of_birth"},
+        {"event": "user", "text": "30 Sep 1985", "parse_data": {"text": "30 Sep 1985", "entities": []}},
+        {"event": "slot", "name": "date_of_birth", "value": "1985-09-30"},
+        {"event": "slot", "name": "requested_slot", "value": None},
+        {
+            "event": "user",
+            "text": "card 4111 1111 1111 1111",
+            "parse_data": {
+                "text": "card 4111 1111 1111 1111",
+                "entities": [{"entity": "x", "value": "4111 1111 1111 1111"}],
+            },
+        },
+    ]
+    stored = str(redact_events(events))
+    for secret in ("482913", "1985", "4111 1111 1111", "411111111111"):
+        assert secret not in stored
+    assert REDACTED in stored and "card ending 1111" in stored
+    # the input is not changed: the live turn still has what it needs
+    assert events[1]["text"] == "it's 482913"
