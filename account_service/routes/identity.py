@@ -96,7 +96,8 @@ async def get_session(request: web.Request) -> web.Response:
         info = await identity.session_info(session, conversation, now(request))
     if info is None:
         return json({"error": "not_verified", "message": "This conversation has no verified session."}, 404)
-    return json(info)
+    # The service's date: "today" and due dates in chat must agree with the system of record.
+    return json({**info, "today": now(request).date().isoformat()})
 
 
 @routes.delete("/sessions/{conversation_id}")
