@@ -26,8 +26,11 @@ def config():
 
 
 def domain_responses() -> dict[str, list[dict]]:
+    """The answers to questions (task responses also carry values the actions pass)."""
     responses: dict[str, list[dict]] = {}
     for path in sorted((REPO_ROOT / "domain").glob("*.yml")):
+        if path.name == "task_responses.yml":
+            continue
         responses.update(yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {})
     return responses
 

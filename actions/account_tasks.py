@@ -1,0 +1,199 @@
+"""Account tasks done in chat: balance, transactions, statements, rewards."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from actions.cards_on_file import CardChoice
+from actions.formatting import bulleted, day, money, short_day
+from actions.parsing import MONTHS, parse_last_four, words
+from actions.task_form import TaskAction, TaskForm, Turn
+
+DEFAULT_TRANSACTIONS = 5
+MAX_TRANSACTIONS = 20
+
+
+async def load_accounts(turn: Turn) -> list[dict[str, Any]]:
+    status, reply = await turn.service.me("GET", "/accounts")
+    return list(reply.get("accounts") or []) if status == 200 else []
+
+
+def named_card(turn: Turn, accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The accounts the request names by last four, or all of them."""
+    named = parse_last_four(turn.text, [account["card_last_four"] for account in accounts])
+    return [a for a in accounts if a["card_last_four"] == named] if named else accounts
+
+
+# --- check_balance -------------------------------------------------------------------------------
+class CheckBalanceForm(TaskForm):
+    task = "check_balance"
+    extra_slots = ("card_filter",)
+
+    async def prefill(self, turn: Turn) -> None:
+        turn.set(card_filter=parse_last_four(turn.text))
+
+
+class ActionCheckBalance(TaskAction):
+    task = "check_balance"
+    action_name = "action_check_balance"
+    form = CheckBalanceForm
+    self_service_response = "utter_check_balance"
+
+    async def perform(self, turn: Turn) -> None:
+        accounts = await load_accounts(turn)
+        card = turn.slot("card_filter")
+        chosen = [a for a in accounts if a["card_last_four"] == card] or accounts
+        for account in chosen:
+            currency = account["currency"]
+            turn.say(
+                "utter_balance_summary",
+                product=account["product"],
+                card=account["card_last_four"],
+                balance=money(account["balance"], currency),
+                available=money(account["available_credit"], currency),
+                statement_balance=money(account["statement_balance"], currency),
+                minimum_due=money(account["minimum_due"], currency),
+                due_date=day(account["due_date"]),
+            )
+        turn.say("utter_anything_else")
+
+
+# --- recent_transactions ---------------------------------------------------------------------------
+def wanted_count(text: str) -> int:
+    match = re.search(
+        r"\b(?:last|latest|recent|past)\s+(\d{1,2})\b|\b(\d{1,2})\s+(?:transactions|charges|purchases)",
+        text.lower(),
+    )
+    if not match:
+        return DEFAULT_TRANSACTIONS
+    return max(1, min(MAX_TRANSACTIONS, int(match.group(1) or match.group(2))))
+
+
+class RecentTransactionsForm(TaskForm):
+    task = "recent_transactions"
+    extra_slots = ("card_filter", "transaction_count")
+
+    async def prefill(self, turn: Turn) -> None:
+        turn.set(card_filter=parse_last_four(turn.text), transaction_count=float(wanted_count(turn.text)))
+
+
+def transaction_line(item: dict[str, Any]) -> str:
+    pending = " (pending)" if item.get("pending") else ""
+    amount = money(item["amount"], item["currency"])
+    return f"{short_day(item['posted_on'])}: {item['merchant']}, {amount}{pending}"
+
+
+class ActionShowRecentTransactions(TaskAction):
+    task = "recent_transactions"
+    action_name = "action_show_recent_transactions"
+    form = RecentTransactionsForm
+    self_service_response = "utter_recent_transactions"
+
+    async def perform(self, turn: Turn) -> None:
+        count = int(turn.slot("transaction_count") or DEFAULT_TRANSACTIONS)
+        accounts = await load_accounts(turn)
+        card = turn.slot("card_filter")
+        cards = (
+            [card]
+            if card in [a["card_last_four"] for a in accounts]
+            else [a["card_last_four"] for a in accounts]
+        )
+        for last_four in cards:
+            status, reply = await turn.service.me("GET", "/transactions", card=last_four, limit=count)
+            items = reply.get("transactions") or [] if status == 200 else []
+            product = next((a["product"] for a in accounts if a["card_last_four"] == last_four), "card")
+            if items:
+                turn.say(
+                    "utter_transactions_list",
+                    product=product,
+                    card=last_four,
+                    count=len(items),
+                    transactions=bulleted([transaction_line(item) for item in items]),
+                )
+            else:
+                turn.say("utter_transactions_none", product=product, card=last_four)
+        turn.say("utter_transactions_follow_up")
+
+
+# --- view_statements -----------------------------------------------------------------------------
+def wanted_period(text: str) -> int | None:
+    """The month named in the request ("my October statement"), as a month number."""
+    for token in words(text):
+        if token in MONTHS and token not in ("may",):
+            return MONTHS[token]
+    return 5 if re.search(r"\bmay\s+statement\b|\bstatement\s+(?:for|from)\s+may\b", text.lower()) else None
+
+
+class ViewStatementsForm(CardChoice, TaskForm):
+    task = "view_statements"
+    task_slots = ("card_last_four",)
+    extra_slots = ("card_options", "statement_month")
+
+    async def prefill(self, turn: Turn) -> None:
+        month = wanted_period(turn.text)
+        turn.set(statement_month=float(month) if month else None)
+
+    async def questions(self, turn: Turn) -> tuple[str, ...]:
+        await self.choose_card(turn)
+        return self.task_slots
+
+
+class ActionShowStatements(TaskAction):
+    task = "view_statements"
+    action_name = "action_show_statements"
+    form = ViewStatementsForm
+    self_service_response = "utter_view_statements"
+
+    async def perform(self, turn: Turn) -> None:
+        card = turn.slot("card_last_four")
+        status, reply = await turn.service.me("GET", "/statements", card=card)
+        statements = reply.get("statements") or [] if status == 200 else []
+        if not statements:
+            turn.say("utter_statements_none", card=card)
+            return
+        month = turn.slot("statement_month")
+        chosen = next((s for s in statements if month and int(s["period"][5:7]) == int(month)), statements[0])
+        lines = [f"{s['period']}: {money(s['balance'], s.get('currency', 'USD'))}" for s in statements[:6]]
+        status, link = await turn.service.me("POST", f"/statements/{chosen['id']}/link")
+        if status not in (200, 201):
+            turn.say(
+                "utter_statements_list",
+                card=card,
+                statements=bulleted(lines),
+                period=chosen["period"],
+                url="(the link could not be made just now)",
+                minutes=0,
+            )
+            return
+        turn.say(
+            "utter_statements_list",
+            card=card,
+            statements=bulleted(lines),
+            period=chosen["period"],
+            url=link["url"],
+            minutes=max(1, int(link.get("expires_in", 600)) // 60),
+        )
+
+
+# --- rewards -----------------------------------------------------------------------------------------
+class RewardsForm(TaskForm):
+    task = "rewards"
+
+
+class ActionShowRewards(TaskAction):
+    task = "rewards"
+    action_name = "action_show_rewards"
+    form = RewardsForm
+    self_service_response = "utter_rewards"
+
+    async def perform(self, turn: Turn) -> None:
+        status, reply = await turn.service.me("GET", "/rewards")
+        if status != 200:
+            turn.say("utter_service_error")
+            return
+        options = [
+            f"{option['name']}: from {int(option['points_needed']):,} points"
+            for option in reply.get("options", [])
+        ]
+        turn.say("utter_rewards_summary", points=f"{int(reply['points']):,}", options=bulleted(options))

@@ -1,0 +1,101 @@
+"""Which of the customer's cards a task is about: named in the request, the only one that fits,
+or asked with one button per card."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.parsing import parse_last_four
+
+if TYPE_CHECKING:
+    from actions.task_form import Turn
+
+
+async def load_cards(turn: Turn) -> list[dict[str, Any]]:
+    status, reply = await turn.service.me("GET", "/cards")
+    if status != 200:
+        return []
+    return list(reply.get("cards") or [])
+
+
+class CardChoice:
+    """Mixed into a TaskForm whose first question is `card_last_four`."""
+
+    # Card statuses the task can act on; None means any card that is not replaced.
+    card_statuses: ClassVar[tuple[str, ...] | None] = None
+    # Said when no card fits (e.g. "none of your cards is frozen").
+    no_card_response: ClassVar[str] = "utter_no_card_fits"
+
+    def card_fits(self, card: dict[str, Any]) -> bool:
+        if self.card_statuses is None:
+            return card.get("status") != "replaced"
+        return card.get("status") in self.card_statuses
+
+    async def start(self, turn: Turn) -> None:
+        await super().start(turn)  # type: ignore[misc]
+        # "freeze my card ending 2010": kept until the cards can be looked up, after the check.
+        turn.set(card_named=parse_last_four(turn.text))
+
+    async def choose_card(self, turn: Turn) -> None:
+        """Fills `card_last_four` when it can, else leaves the choices in `card_options`."""
+        if turn.slot("card_last_four") is not None or turn.slot("card_options") is not None:
+            return
+        cards = await load_cards(turn)
+        fitting = [card for card in cards if self.card_fits(card)]
+        said = turn.slot("card_named")
+        named = said if said in [card["last_four"] for card in cards] else None
+        if named is not None and any(card["last_four"] == named for card in fitting):
+            turn.set(card_last_four=named)
+        elif named is not None:
+            status = next(card["status"] for card in cards if card["last_four"] == named)
+            turn.say(self.no_card_response, card=named, status=status)
+            turn.finish("no_card")
+        elif not fitting:
+            turn.say(self.no_card_response, card="", status="")
+            turn.finish("no_card")
+        elif len(fitting) == 1:
+            turn.set(card_last_four=fitting[0]["last_four"])
+        else:
+            turn.set(card_options=[f"{card['last_four']} {card['product']}" for card in fitting])
+
+    async def validate_card_last_four(self, turn: Turn) -> bool:
+        options = turn.slot("card_options") or []
+        by_digits = {option.split(" ", 1)[0]: option for option in options}
+        chosen = parse_last_four(turn.text, list(by_digits))
+        if chosen is None:
+            lowered = turn.text.lower()
+            by_product = [
+                digits
+                for digits, option in by_digits.items()
+                if option.split(" ", 1)[1].lower().split()[0] in lowered
+            ]
+            chosen = by_product[0] if len(by_product) == 1 else None
+        if chosen is None:
+            return False
+        turn.set(card_last_four=chosen)
+        return True
+
+
+class ActionAskCardLastFour(Action):
+    """Asks which card, one button per card that fits the task."""
+
+    def name(self) -> str:
+        return "action_ask_card_last_four"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        options = tracker.get_slot("card_options") or []
+        buttons = [
+            {
+                "title": f"{option.split(' ', 1)[1]} ending {option.split(' ', 1)[0]}",
+                "payload": option.split(" ", 1)[0],
+            }
+            for option in options
+        ]
+        dispatcher.utter_message(response="utter_ask_card_last_four", buttons=buttons)
+        return []

@@ -1,0 +1,74 @@
+"""Hands the conversation to a person: a handoff case with a redacted transcript."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.service_client import AccountService, ServiceUnavailable
+from privacy.redaction import redact
+
+TRANSCRIPT_MESSAGES = 30
+NOT_A_TOPIC = {
+    None,
+    "human_handoff",
+    "nlu_fallback",
+    "out_of_scope",
+    "affirm",
+    "deny",
+    "greet",
+    "inform",
+    "stop",
+    "thank_you",
+}
+
+
+def transcript(tracker: Tracker) -> list[dict[str, str]]:
+    """The latest messages both ways, redacted again (the stored ones already are)."""
+    lines = []
+    for event in tracker.events:
+        if event.get("event") == "user" and event.get("text"):
+            lines.append({"from": "customer", "text": redact(event["text"])})
+        elif event.get("event") == "bot" and event.get("text"):
+            lines.append({"from": "assistant", "text": redact(event["text"])})
+    return lines[-TRANSCRIPT_MESSAGES:]
+
+
+def topic(tracker: Tracker) -> str:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if name not in NOT_A_TOPIC:
+                return name
+    return "general"
+
+
+class ActionHandOff(Action):
+    def name(self) -> str:
+        return "action_hand_off"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        service = AccountService(tracker.sender_id)
+        body = {
+            "conversation_id": tracker.sender_id,
+            "topic": topic(tracker),
+            "transcript": transcript(tracker),
+        }
+        try:
+            status, reply = await service.call("POST", "/handoffs", body=body)
+        except ServiceUnavailable:
+            status, reply = 0, None
+        if status == 201:
+            dispatcher.utter_message(
+                response="utter_handoff_opened",
+                reference=reply["reference"],
+                wait=max(1, int(reply.get("estimated_wait_minutes") or 1)),
+            )
+        else:
+            dispatcher.utter_message(response="utter_human_handoff")
+        return []

@@ -1,0 +1,344 @@
+"""What every account-task form shares: the identity check, the way out, questions in between.
+
+Each task is a Rasa form `<task>_form` whose slots are all filled by its validation action
+(custom mappings only: a typed `/intent{"slot": ...}` fills nothing). The validation action
+reads the customer's text for the slot that was asked, and then decides the next question:
+- not verified in the account service: the User ID (or card last four and date of birth)
+  and the one-time code, sent when the identity details are complete;
+- verified: the task's own questions, then a fresh code when the task changes something and
+  the verification is older than the service allows.
+A message that is not an answer is still heard: "stop" ends the form, "agent" hands over,
+another task starts that task, a question about something else is answered and the form asks
+its question again. When the form ends, the task's submit action (TaskAction) runs; it does
+the task only when every answer is in, and otherwise explains why it stopped.
+"""
+
+from __future__ import annotations
+
+from abc import ABCMeta, abstractmethod
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import identity
+from actions.facts import fact_slots, load_issuer_config
+from actions.parsing import is_payload as parse_is_payload
+from actions.parsing import parse_yes_no, words
+from actions.region import region_slot_events
+from actions.service_client import AccountService, ServiceUnavailable
+
+# Topics that start a task of their own (each has a `<topic>_form`).
+TASKS = (
+    "check_balance",
+    "recent_transactions",
+    "view_statements",
+    "pay_bill",
+    "setup_autopay",
+    "activate_card",
+    "freeze_card",
+    "unfreeze_card",
+    "report_fraud",
+    "dispute_charge",
+    "replace_card",
+    "card_declined",
+    "rewards",
+    "manage_alerts",
+    "update_personal_details",
+    "find_user_id",
+    "reset_password",
+    "account_locked",
+)
+# Topics answered from the domain's responses without leaving the form.
+QUESTIONS = (
+    "register_online",
+    "login_help",
+    "mfa_help",
+    "password_requirements",
+    "browser_troubleshooting",
+    "mobile_app",
+    "manage_pin",
+    "card_benefits",
+    "contact_support",
+    "security_tips",
+    "report_phishing",
+    "bot_challenge",
+)
+EXIT_WORDS = {"stop", "cancel", "quit", "exit", "nevermind", "abort"}
+CONFIDENT = 0.7
+MAX_RETRIES = 3
+
+# Slots every task form may use; the submit action clears them for the next task.
+IDENTITY_SLOTS = (
+    "user_id",
+    "identity_route",
+    "identity_card",
+    "date_of_birth",
+    "identity_code",
+    "challenge_id",
+    "code_destination",
+    "code_channel",
+)
+STEP_UP_SLOTS = ("confirm_code", "confirm_challenge_id")
+CONTROL_SLOTS = ("task_outcome", "form_retries", "card_named")
+
+
+@dataclass
+class Turn:
+    """One run of a form's validation action: what was said and what it changes."""
+
+    tracker: Tracker
+    dispatcher: CollectingDispatcher
+    service: AccountService
+    updates: dict[str, Any] = field(default_factory=dict)
+    _session: dict[str, Any] | None = None
+    _session_loaded: bool = False
+
+    @property
+    def text(self) -> str:
+        return (self.tracker.latest_message or {}).get("text") or ""
+
+    @property
+    def intent(self) -> tuple[str | None, float]:
+        intent = (self.tracker.latest_message or {}).get("intent") or {}
+        return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+    def slot(self, name: str) -> Any:
+        return self.updates[name] if name in self.updates else self.tracker.get_slot(name)
+
+    def set(self, **values: Any) -> None:
+        self.updates.update(values)
+
+    def say(self, response: str, **values: Any) -> None:
+        self.dispatcher.utter_message(response=response, **values)
+
+    async def session(self, refresh: bool = False) -> dict[str, Any] | None:
+        if refresh or not self._session_loaded:
+            self._session = await self.service.session()
+            self._session_loaded = True
+        return self._session
+
+    async def today(self) -> date:
+        """The account service's date: due dates and "today" must agree with the system of record."""
+        session = await self.session()
+        if session and session.get("today"):
+            return date.fromisoformat(session["today"])
+        return date.today()
+
+    def finish(self, outcome: str) -> None:
+        self.set(task_outcome=outcome)
+
+
+def confirmation(turn: Turn, slot: str, declined_response: str) -> bool:
+    """A yes or no to a summary; a no ends the task with nothing changed."""
+    answer = parse_yes_no(turn.text)
+    intent, confidence = turn.intent
+    if answer is None and confidence >= 0.7 and intent in ("affirm", "deny"):
+        answer = intent == "affirm"
+    if answer is None:
+        return False
+    if not answer:
+        turn.say(declined_response)
+        turn.finish("declined")
+        return True
+    turn.set(**{slot: True})
+    return True
+
+
+def region_events_for(region_code: str | None) -> dict[str, Any]:
+    return fact_slots(load_issuer_config(), region_code) if region_code else {}
+
+
+class TaskForm(Action, metaclass=ABCMeta):
+    """Validation action of `<task>_form`. Subclasses name the task and its own slots."""
+
+    # Abstract until a subclass names its task: the SDK registers concrete classes only.
+    @property
+    @abstractmethod
+    def task(self) -> str: ...
+    # The questions of the task itself, in order, asked once the customer is verified.
+    task_slots: ClassVar[tuple[str, ...]] = ()
+    # Values taken from the request or kept between questions, never asked for.
+    extra_slots: ClassVar[tuple[str, ...]] = ()
+    # Change something (pay, change details, cancel autopay): a code no older than 5 minutes.
+    needs_fresh_code: ClassVar[bool] = False
+    # False for tasks that need no verified session (account_locked asks the User ID only).
+    needs_identity: ClassVar[bool] = True
+    identity_route: ClassVar[str] = "user_id"
+
+    def name(self) -> str:
+        return f"validate_{self.task}_form"
+
+    @classmethod
+    def all_slots(cls) -> tuple[str, ...]:
+        return (*IDENTITY_SLOTS, *STEP_UP_SLOTS, *CONTROL_SLOTS, *cls.task_slots, *cls.extra_slots)
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        turn = Turn(tracker, dispatcher, AccountService(tracker.sender_id))
+        requested = tracker.get_slot("requested_slot")
+        next_slot = None
+        try:
+            if requested is None:
+                await self.start(turn)
+            else:
+                await self.hear(turn, requested)
+            if turn.slot("task_outcome") is None:
+                next_slot = await self.next_question(turn)
+        except ServiceUnavailable:
+            turn.finish("unavailable")
+        return [SlotSet(name, value) for name, value in turn.updates.items()] + [
+            SlotSet("requested_slot", next_slot if turn.slot("task_outcome") is None else None)
+        ]
+
+    # --- the first message -------------------------------------------------------------------
+    async def start(self, turn: Turn) -> None:
+        """Clears what an earlier run of this task left and takes what the request already says."""
+        turn.set(
+            **{name: None for name in (*STEP_UP_SLOTS, *CONTROL_SLOTS, *self.task_slots, *self.extra_slots)}
+        )
+        if turn.slot("identity_route") is None:
+            turn.set(identity_route=self.identity_route)
+        await self.prefill(turn)
+
+    async def prefill(self, turn: Turn) -> None:
+        """Values named in the request itself ("pay $200 on Friday"); subclasses read them."""
+
+    # --- an answer -----------------------------------------------------------------------------
+    async def hear(self, turn: Turn, requested: str) -> None:
+        intent, confidence = turn.intent
+        if self.wants_out(turn, intent, confidence):
+            return
+        if self.takes_region(turn):
+            turn.set(**{requested: None})
+            return
+        validator = getattr(self, f"validate_{requested}", None)
+        if validator is None:
+            validator = getattr(identity, f"validate_{requested}", None)
+        understood = await validator(turn) if validator else False
+        if understood:
+            if "form_retries" not in turn.updates:
+                turn.set(form_retries=None)
+            return
+        if self.changes_subject(turn, intent, confidence):
+            return
+        if intent in QUESTIONS and confidence >= CONFIDENT:
+            turn.say(f"utter_{intent}")
+            turn.set(**{requested: None})
+            return
+        retries = int(turn.slot("form_retries") or 0) + 1
+        if retries >= MAX_RETRIES:
+            turn.say("utter_task_gave_up")
+            turn.finish("gave_up")
+            return
+        turn.say(f"utter_hint_{requested}")
+        turn.set(**{requested: None, "form_retries": retries})
+
+    def wants_out(self, turn: Turn, intent: str | None, confidence: float) -> bool:
+        said = set(words(turn.text))
+        if (intent == "stop" and confidence >= 0.5) or (said and said <= EXIT_WORDS | {"please", "it"}):
+            turn.finish("stopped")
+            return True
+        if intent == "human_handoff" and confidence >= 0.5:
+            turn.finish("handoff")
+            return True
+        return False
+
+    @staticmethod
+    def takes_region(turn: Turn) -> bool:
+        """A region button pressed under an answer given mid-task ("United States or India?")."""
+        events = region_slot_events(turn.tracker)
+        if not events or not parse_is_payload(turn.text):
+            return False
+        values = {event["name"]: event["value"] for event in events}
+        turn.set(**values)
+        turn.say("utter_region_noted", region_name=values.get("region_name"))
+        return True
+
+    def changes_subject(self, turn: Turn, intent: str | None, confidence: float) -> bool:
+        if intent in TASKS and intent != self.task and confidence >= CONFIDENT:
+            turn.finish(f"switch:{intent}")
+            return True
+        return False
+
+    # --- the next question ---------------------------------------------------------------------
+    async def next_question(self, turn: Turn) -> str | None:
+        if self.needs_identity:
+            session = await turn.session()
+            if session is None:
+                return await identity.next_identity_question(turn)
+            self.note_customer(turn, session)
+        for slot in await self.questions(turn):
+            if turn.slot(slot) is None:
+                return slot
+        if self.needs_fresh_code and await self.wants_change(turn):
+            session = await turn.session(refresh=True)
+            if session is not None and not session.get("fresh"):
+                return await identity.next_step_up_question(turn)
+        return None
+
+    async def questions(self, turn: Turn) -> tuple[str, ...]:
+        """The task's questions still to ask; subclasses may make them depend on the answers."""
+        return self.task_slots
+
+    async def wants_change(self, turn: Turn) -> bool:
+        """Whether the answers so far lead to a change that needs a fresh code."""
+        return True
+
+    @staticmethod
+    def note_customer(turn: Turn, session: dict[str, Any]) -> None:
+        if turn.slot("customer_first_name") is None:
+            turn.set(customer_first_name=session.get("first_name"))
+            turn.set(**region_events_for(session.get("region")))
+
+
+class TaskAction(Action, metaclass=ABCMeta):
+    """Runs when `<task>_form` ends: does the task if every answer is in, else says why not."""
+
+    @property
+    @abstractmethod
+    def action_name(self) -> str: ...
+
+    form: ClassVar[type[TaskForm]]
+    # The self-service explanation to offer when the service cannot be reached.
+    self_service_response: ClassVar[str | None] = None
+
+    def name(self) -> str:
+        return self.action_name
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        outcome = tracker.get_slot("task_outcome")
+        turn = Turn(tracker, dispatcher, AccountService(tracker.sender_id))
+        follow_up: list[EventType] = []
+        if outcome is None:
+            try:
+                await self.perform(turn)
+            except ServiceUnavailable:
+                self.say_unavailable(turn)
+        elif outcome == "unavailable":
+            self.say_unavailable(turn)
+        elif outcome == "stopped":
+            turn.say("utter_task_stopped")
+        elif outcome == "handoff":
+            follow_up = [FollowupAction("action_hand_off")]
+        elif outcome.startswith("switch:"):
+            follow_up = [FollowupAction(f"{outcome.split(':', 1)[1]}_form")]
+        keep_identity = outcome is not None and outcome.startswith("switch:")
+        cleared = [s for s in self.form.all_slots() if not (keep_identity and s in IDENTITY_SLOTS)]
+        events = [SlotSet(name, None) for name in cleared]
+        events += [SlotSet(name, value) for name, value in turn.updates.items()]
+        return events + follow_up
+
+    async def perform(self, turn: Turn) -> None:
+        raise NotImplementedError
+
+    def say_unavailable(self, turn: Turn) -> None:
+        turn.say("utter_service_unavailable")
+        if self.self_service_response:
+            turn.say(self.self_service_response)
