@@ -45,10 +45,12 @@ $(SENTENCE_ENCODER)/.verified: $(VENV)/.installed scripts/prepare_sentence_encod
 setup: $(VENV)/.installed $(SPACY_PIPELINE)/.built $(SENTENCE_ENCODER)/.verified
 
 # --- training -----------------------------------------------------------------------------
-# Make decides when to retrain (data, domain, config or the spaCy pipeline changed); --force
-# because Rasa's own fingerprint does not see a rebuilt spaCy pipeline.
+# Make decides when to retrain (data, domain, config or the spaCy pipeline changed). Rasa's own
+# cache then retrains only the parts whose inputs changed; --force when the spaCy pipeline, the
+# sentence encoder or our own component's code changed, which Rasa's fingerprint does not see.
+FORCE_WHEN_REBUILT = $(if $(filter $(SPACY_PIPELINE)/.built $(SENTENCE_ENCODER)/.verified nlu_components/%,$?),--force,)
 models/.trained: $(TRAINING_INPUTS) | setup
-	$(RASA) train --domain domain --data data --config config.yml --out models --force
+	$(RASA) train --domain domain --data data --config config.yml --out models $(FORCE_WHEN_REBUILT)
 	touch $@
 
 train: models/.trained
@@ -62,7 +64,7 @@ shell: train
 
 # --- checks -------------------------------------------------------------------------------
 lint: setup
-	$(BIN)/ruff check actions channels nlu_components scripts tests
+	$(BIN)/ruff check account_service actions channels nlu_components privacy scripts storage tests
 
 validate: setup
 	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings

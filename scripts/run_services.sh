@@ -23,6 +23,10 @@ wait_healthy() {  # name url seconds
   return 1
 }
 
+.venv/bin/python -m account_service >var/account-service.log 2>&1 &
+pids+=($!)
+wait_healthy "account service" "http://localhost:$ACCOUNT_SERVICE_PORT/health" 60
+
 .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" >var/actions.log 2>&1 &
 pids+=($!)
 wait_healthy "action server" "http://localhost:$ACTION_PORT/health" 60
@@ -42,6 +46,7 @@ cat <<TXT
 The assistant is running (logs in var/):
   Rasa server      http://localhost:$RASA_PORT   (REST: POST /webhooks/rest/webhook)
   action server    http://localhost:$ACTION_PORT/health
+  account service  http://localhost:$ACCOUNT_SERVICE_PORT   (API: /openapi.json; demo outbox: /demo/outbox?user_id=alex.morgan)
 Press Ctrl-C to stop everything.
 TXT
 wait -n "${pids[@]}"

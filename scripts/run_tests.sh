@@ -9,10 +9,19 @@ mkdir -p results
 step() { printf '\n=== %s\n' "$*"; }
 
 step "lint (ruff)"
-.venv/bin/ruff check actions channels nlu_components scripts tests
+.venv/bin/ruff check account_service actions channels nlu_components privacy scripts storage tests
 
 step "rasa data validate (no warnings allowed)"
-.venv/bin/rasa data validate --domain domain --data data --config config.yml --fail-on-warnings
+# The responses that task actions utter look unused to the validator (it reads only rules and
+# stories); tests/unit/test_responses.py checks those instead. Any other warning fails.
+if ! .venv/bin/rasa data validate --domain domain --data data --config config.yml --fail-on-warnings \
+  >results/validate.log 2>&1; then
+  cat results/validate.log; exit 1
+fi
+grep -v "is not used in any story or rule" results/validate.log | tail -3
+if grep "UserWarning" results/validate.log | grep -v "is not used in any story or rule"; then
+  echo "rasa data validate warned (see above)"; exit 1
+fi
 
 step "test stories (rasa test core --fail-on-prediction-errors)"
 .venv/bin/rasa test core --model models --stories tests/stories --out results/core \

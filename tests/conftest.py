@@ -50,13 +50,59 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
-class Assistant:
-    """A running assistant: Rasa server plus action server, each on its own free port."""
+DEMO_TOKEN = "demo-account-service-token"
 
-    def __init__(self, rasa_url: str, tracker_db: Path, logs: dict[str, Path]) -> None:
+
+class Assistant:
+    """A running assistant: Rasa server, action server, account service (behind a proxy that
+    can be told to fail), each on its own free port."""
+
+    def __init__(
+        self, rasa_url: str, service_url: str, proxy_url: str, workdir: Path, logs: dict[str, Path]
+    ) -> None:
         self.rasa_url = rasa_url
-        self.tracker_db = tracker_db
+        self.service_url = service_url
+        self.proxy_url = proxy_url
+        self.workdir = workdir
+        self.tracker_db = workdir / "tracker.db"
+        self.account_db = workdir / "account.db"
         self.logs = logs
+
+    def stored_bytes(self) -> bytes:
+        """Everything the assistant has written down: both databases (with their journals) and
+        every log."""
+        files = [*self.workdir.glob("tracker.db*"), *self.workdir.glob("account.db*"), *self.logs.values()]
+        return b"".join(path.read_bytes() for path in files if path.exists())
+
+    # --- the account service's demo helpers ------------------------------------------------------
+    def outbox(self, user_id: str) -> list[dict]:
+        reply = requests.get(f"{self.service_url}/demo/outbox", params={"user_id": user_id}, timeout=10)
+        reply.raise_for_status()
+        return reply.json()
+
+    def latest_code(self, user_id: str) -> str:
+        """The code in the newest message sent to the customer (as they would read it)."""
+        import re
+
+        texts = [message["text"] for message in self.outbox(user_id)]
+        codes = re.findall(r"\b(\d{6})\b", texts[-1]) if texts else []
+        assert codes, f"no code in the latest message to {user_id}: {texts[-1:]}"
+        return codes[0]
+
+    def advance_clock(self, seconds: int) -> None:
+        requests.post(
+            f"{self.service_url}/demo/clock", json={"advance_seconds": seconds}, timeout=10
+        ).raise_for_status()
+
+    def reset_clock(self) -> None:
+        requests.delete(f"{self.service_url}/demo/clock", timeout=10).raise_for_status()
+
+    def set_fault(self, mode: str) -> None:
+        requests.post(f"{self.proxy_url}/__fault", json={"mode": mode}, timeout=10).raise_for_status()
+
+    def service(self, method: str, path: str, **kwargs) -> requests.Response:
+        headers = {"Authorization": f"Bearer {DEMO_TOKEN}"}
+        return requests.request(method, f"{self.service_url}{path}", headers=headers, timeout=10, **kwargs)
 
     def send(self, sender: str, message: str, timeout_s: float = 30) -> list[dict]:
         reply = requests.post(
@@ -78,46 +124,82 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     if not any((REPO_ROOT / "models").glob("*.tar.gz")):
         pytest.fail("no trained model in models/: run `make train` (make test does it)")
     workdir = tmp_path_factory.mktemp("assistant")
-    rasa_port, action_port = free_port(), free_port()
+    rasa_port, action_port, service_port, proxy_port = free_port(), free_port(), free_port(), free_port()
+    service_url, proxy_url = f"http://127.0.0.1:{service_port}", f"http://127.0.0.1:{proxy_port}"
     env = {
         **os.environ,
         "PYTHONPATH": str(REPO_ROOT),
         "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRACKER_DB": str(workdir / "tracker.db"),
+        "ACCOUNT_DB_URL": f"sqlite+aiosqlite:///{workdir / 'account.db'}",
+        "ACCOUNT_SERVICE_PORT": str(service_port),
+        "ACCOUNT_PUBLIC_URL": service_url,
+        "ACCOUNT_SERVICE_URL": proxy_url,
+        "ACCOUNT_SERVICE_TOKEN": DEMO_TOKEN,
+        "DEMO_MODE": "1",
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }
-    logs = {"actions": workdir / "actions.log", "rasa": workdir / "rasa.log"}
-    actions = start(
-        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
-        env,
-        logs["actions"],
-    )
-    rasa = None
+    logs = {name: workdir / f"{name}.log" for name in ("service", "proxy", "actions", "rasa")}
+    processes: list[subprocess.Popen] = []
     try:
-        wait_until_healthy(f"http://127.0.0.1:{action_port}/health", actions, 60, logs["actions"])
-        rasa = start(
-            [
-                str(VENV_BIN / "rasa"),
-                "run",
-                "--model",
-                "models",
-                "--enable-api",
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(rasa_port),
-                "--credentials",
-                "credentials.yml",
-                "--endpoints",
-                "endpoints.yml",
-            ],
-            env,
-            logs["rasa"],
+        processes.append(start([sys.executable, "-m", "account_service"], env, logs["service"]))
+        wait_until_healthy(f"{service_url}/health", processes[-1], 60, logs["service"])
+        processes.append(
+            start(
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.fault_proxy",
+                    "--port",
+                    str(proxy_port),
+                    "--upstream",
+                    service_url,
+                ],
+                env,
+                logs["proxy"],
+            )
         )
-        wait_until_healthy(f"http://127.0.0.1:{rasa_port}/status", rasa, 240, logs["rasa"])
-        yield Assistant(f"http://127.0.0.1:{rasa_port}", workdir / "tracker.db", logs)
+        wait_until_healthy(f"{proxy_url}/__health", processes[-1], 30, logs["proxy"])
+        processes.append(
+            start(
+                [
+                    str(VENV_BIN / "rasa"),
+                    "run",
+                    "actions",
+                    "--actions",
+                    "actions",
+                    "--port",
+                    str(action_port),
+                ],
+                env,
+                logs["actions"],
+            )
+        )
+        wait_until_healthy(f"http://127.0.0.1:{action_port}/health", processes[-1], 60, logs["actions"])
+        processes.append(
+            start(
+                [
+                    str(VENV_BIN / "rasa"),
+                    "run",
+                    "--model",
+                    "models",
+                    "--enable-api",
+                    "--interface",
+                    "127.0.0.1",
+                    "--port",
+                    str(rasa_port),
+                    "--credentials",
+                    "credentials.yml",
+                    "--endpoints",
+                    "endpoints.yml",
+                ],
+                env,
+                logs["rasa"],
+            )
+        )
+        wait_until_healthy(f"http://127.0.0.1:{rasa_port}/status", processes[-1], 240, logs["rasa"])
+        yield Assistant(f"http://127.0.0.1:{rasa_port}", service_url, proxy_url, workdir, logs)
     finally:
-        if rasa is not None:
-            stop(rasa)
-        stop(actions)
+        for process in reversed(processes):
+            stop(process)

@@ -1,0 +1,35 @@
+"""Access tasks and the handoff to a person, end to end."""
+
+from __future__ import annotations
+
+
+def test_a_password_reset_link_is_emailed_and_lasts_an_hour(assistant, chat):
+    sent = chat.verify("I forgot my password", "sam.lee")
+    assert "password reset link" in sent and "1 hour" in sent and "s••" in sent
+    email = assistant.outbox("sam.lee")[-1]
+    assert email["channel"] == "email" and "http" in email["text"]
+
+
+def test_the_real_lock_status_without_a_code(assistant, chat):
+    asked = chat.say("I'm locked out of my account")
+    assert "User ID" in asked and "check it's you" not in asked
+    sent_before = len(assistant.outbox("jordan.reyes"))
+    assert "isn't locked" in chat.say("jordan.reyes")
+    assert len(assistant.outbox("jordan.reyes")) == sent_before
+
+
+def test_a_person_takes_over_with_a_reference_and_a_redacted_transcript(assistant, chat):
+    chat.say("hi")
+    chat.say("my card 4111 1111 1111 1111 isn't working")
+    handed = chat.say("I want to talk to a human")
+    assert "reference is HO-" in handed and "minutes" in handed
+    # The handoff case keeps the transcript, with the card number cut to its last four.
+    stored = assistant.stored_bytes()
+    assert b"4111 1111 1111 1111" not in stored and b"4111111111111111" not in stored
+    assert b"card ending 1111" in stored
+
+
+def test_a_person_is_offered_in_the_middle_of_a_task(assistant, chat):
+    chat.say("pay my bill")
+    handed = chat.say("agent please")
+    assert "reference is HO-" in handed
