@@ -136,3 +136,13 @@ def test_the_email_address_is_changed_but_the_phone_never_in_chat(assistant, cha
     refused = chat.say("change my phone number")
     assert "can't be changed in chat" in refused
     assert me(assistant, chat, "/profile")["phone"].endswith("3005")
+
+
+def test_the_mailing_address_is_changed_after_a_confirmation(assistant, chat):
+    chat.verify("I moved, please update my address", "jordan.reyes")
+    assert "new mailing address" in chat.replies[-1]["text"]
+    assert "doesn't look complete" in chat.say("Elm Street")
+    confirm = chat.say("2200 Ross Avenue, Apt 5, Dallas, TX 75201")
+    assert "2200 Ross Avenue" in confirm
+    assert "updated" in chat.say("yes")
+    assert "2200 Ross Avenue" in me(assistant, chat, "/profile")["mailing_address"]

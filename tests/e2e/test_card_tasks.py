@@ -74,3 +74,13 @@ def test_a_stolen_card_is_blocked_and_replaced_with_a_new_number(assistant, chat
     blocked = chat.replies[-1]["text"]
     assert "blocked your card ending 4006" in blocked and "new number" in blocked
     assert card(assistant, chat, "4006")["status"] == "replaced"
+
+    # The new card has not been activated yet: a decline on it is explained as such.
+    new_card = next(
+        c["last_four"]
+        for c in assistant.service("GET", "/me/cards", params={"conversation_id": chat.sender}).json()[
+            "cards"
+        ]
+        if c["status"] == "inactive"
+    )
+    assert "hasn't been activated" in chat.say(f"why was my card ending {new_card} declined")
