@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from actions.cards_on_file import CardChoice
+from actions.cards_on_file import CardChoice, card_hint, match_card
 from actions.formatting import bulleted, day, money, short_day
-from actions.parsing import MONTHS, parse_last_four, words
+from actions.parsing import MONTHS, words
 from actions.task_form import TaskAction, TaskForm, Turn
 
 DEFAULT_TRANSACTIONS = 5
@@ -19,10 +19,8 @@ async def load_accounts(turn: Turn) -> list[dict[str, Any]]:
     return list(reply.get("accounts") or []) if status == 200 else []
 
 
-def named_card(turn: Turn, accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The accounts the request names by last four, or all of them."""
-    named = parse_last_four(turn.text, [account["card_last_four"] for account in accounts])
-    return [a for a in accounts if a["card_last_four"] == named] if named else accounts
+def as_card(account: dict[str, Any]) -> dict[str, Any]:
+    return {"last_four": account["card_last_four"], "product": account["product"]}
 
 
 # --- check_balance -------------------------------------------------------------------------------
@@ -31,7 +29,7 @@ class CheckBalanceForm(TaskForm):
     extra_slots = ("card_filter",)
 
     async def prefill(self, turn: Turn) -> None:
-        turn.set(card_filter=parse_last_four(turn.text))
+        turn.set(card_filter=card_hint(turn.text))
 
 
 class ActionCheckBalance(TaskAction):
@@ -42,7 +40,7 @@ class ActionCheckBalance(TaskAction):
 
     async def perform(self, turn: Turn) -> None:
         accounts = await load_accounts(turn)
-        card = turn.slot("card_filter")
+        card = match_card(turn.slot("card_filter"), [as_card(a) for a in accounts])
         chosen = [a for a in accounts if a["card_last_four"] == card] or accounts
         for account in chosen:
             currency = account["currency"]
@@ -75,7 +73,7 @@ class RecentTransactionsForm(TaskForm):
     extra_slots = ("card_filter", "transaction_count")
 
     async def prefill(self, turn: Turn) -> None:
-        turn.set(card_filter=parse_last_four(turn.text), transaction_count=float(wanted_count(turn.text)))
+        turn.set(card_filter=card_hint(turn.text), transaction_count=float(wanted_count(turn.text)))
 
 
 def transaction_line(item: dict[str, Any]) -> str:

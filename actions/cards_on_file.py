@@ -3,6 +3,7 @@ or asked with one button per card."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rasa_sdk import Action, Tracker
@@ -13,6 +14,33 @@ from actions.parsing import parse_last_four
 
 if TYPE_CHECKING:
     from actions.task_form import Turn
+
+
+GENERIC_WORDS = {"card", "cards", "credit", "charge", "the", "my", "cash"}
+
+
+def card_hint(text: str) -> str | None:
+    """What a request says about which card: its last four, else its words ("my gold card")."""
+    digits = parse_last_four(text)
+    if digits is not None:
+        return digits
+    return " ".join(re.findall(r"[a-z]+", text.lower())[:30]) or None
+
+
+def match_card(hint: str | None, cards: list[dict[str, Any]]) -> str | None:
+    """The one card the hint names, by last four or by the words of its product name."""
+    if not hint:
+        return None
+    if hint.isdigit():
+        return hint if any(card["last_four"] == hint for card in cards) else None
+    said = set(hint.split())
+    scores = {
+        card["last_four"]: len(said & (set(card["product"].lower().split()) - GENERIC_WORDS))
+        for card in cards
+    }
+    best = max(scores.values(), default=0)
+    winners = [digits for digits, score in scores.items() if score == best]
+    return winners[0] if best > 0 and len(winners) == 1 else None
 
 
 async def load_cards(turn: Turn) -> list[dict[str, Any]]:
@@ -38,7 +66,7 @@ class CardChoice:
     async def start(self, turn: Turn) -> None:
         await super().start(turn)  # type: ignore[misc]
         # "freeze my card ending 2010": kept until the cards can be looked up, after the check.
-        turn.set(card_named=parse_last_four(turn.text))
+        turn.set(card_named=card_hint(turn.text))
 
     async def choose_card(self, turn: Turn) -> None:
         """Fills `card_last_four` when it can, else leaves the choices in `card_options`."""
@@ -46,8 +74,7 @@ class CardChoice:
             return
         cards = await load_cards(turn)
         fitting = [card for card in cards if self.card_fits(card)]
-        said = turn.slot("card_named")
-        named = said if said in [card["last_four"] for card in cards] else None
+        named = match_card(turn.slot("card_named"), cards)
         if named is not None and any(card["last_four"] == named for card in fitting):
             turn.set(card_last_four=named)
         elif named is not None:
@@ -64,16 +91,8 @@ class CardChoice:
 
     async def validate_card_last_four(self, turn: Turn) -> bool:
         options = turn.slot("card_options") or []
-        by_digits = {option.split(" ", 1)[0]: option for option in options}
-        chosen = parse_last_four(turn.text, list(by_digits))
-        if chosen is None:
-            lowered = turn.text.lower()
-            by_product = [
-                digits
-                for digits, option in by_digits.items()
-                if option.split(" ", 1)[1].lower().split()[0] in lowered
-            ]
-            chosen = by_product[0] if len(by_product) == 1 else None
+        cards = [{"last_four": o.split(" ", 1)[0], "product": o.split(" ", 1)[1]} for o in options]
+        chosen = match_card(card_hint(turn.text), cards)
         if chosen is None:
             return False
         turn.set(card_last_four=chosen)

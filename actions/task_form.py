@@ -159,6 +159,7 @@ class TaskForm(Action, metaclass=ABCMeta):
     @property
     @abstractmethod
     def task(self) -> str: ...
+
     # The questions of the task itself, in order, asked once the customer is verified.
     task_slots: ClassVar[tuple[str, ...]] = ()
     # Values taken from the request or kept between questions, never asked for.
