@@ -8,10 +8,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 import requests
+
+from tests.in_app_env import in_app_env
+from tests.messaging_env import messaging_env
+from tests.platform_standin import running_standin
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -67,6 +72,7 @@ class Assistant:
         self.tracker_db = workdir / "tracker.db"
         self.account_db = workdir / "account.db"
         self.logs = logs
+        self.standin_url = ""
 
     def stored_bytes(self) -> bytes:
         """Everything the assistant has written down: both databases (with their journals) and
@@ -123,9 +129,15 @@ class Assistant:
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     if not any((REPO_ROOT / "models").glob("*.tar.gz")):
         pytest.fail("no trained model in models/: run `make train` (make test does it)")
+    with ExitStack() as stack:
+        yield from _assistant(tmp_path_factory, stack)
+
+
+def _assistant(tmp_path_factory: pytest.TempPathFactory, stack: ExitStack) -> Iterator[Assistant]:
     workdir = tmp_path_factory.mktemp("assistant")
     rasa_port, action_port, service_port, proxy_port = free_port(), free_port(), free_port(), free_port()
     service_url, proxy_url = f"http://127.0.0.1:{service_port}", f"http://127.0.0.1:{proxy_port}"
+    standin = stack.enter_context(running_standin(free_port()))
     env = {
         **os.environ,
         "PYTHONPATH": str(REPO_ROOT),
@@ -139,6 +151,8 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         "DEMO_MODE": "1",
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
+        **messaging_env(standin),
+        **in_app_env(),
     }
     logs = {name: workdir / f"{name}.log" for name in ("service", "proxy", "actions", "rasa")}
     processes: list[subprocess.Popen] = []
@@ -199,7 +213,9 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
             )
         )
         wait_until_healthy(f"http://127.0.0.1:{rasa_port}/status", processes[-1], 240, logs["rasa"])
-        yield Assistant(f"http://127.0.0.1:{rasa_port}", service_url, proxy_url, workdir, logs)
+        running = Assistant(f"http://127.0.0.1:{rasa_port}", service_url, proxy_url, workdir, logs)
+        running.standin_url = standin  # the messaging platforms' stand-in API
+        yield running
     finally:
         for process in reversed(processes):
             stop(process)
