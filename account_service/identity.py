@@ -7,7 +7,11 @@ The rules (docs/account-service.md, "Identity check"):
   customer's open challenges and verified sessions; a correct code resets the count;
 - at most 3 codes per customer per 15 minutes;
 - a verified session belongs to one conversation and ends after 15 minutes idle; it is "fresh"
-  for 5 minutes after the last code, and a `confirm` code makes it fresh again.
+  for 5 minutes after the last code, and a `confirm` code makes it fresh again;
+- the mobile app's login can stand in for the first code (`open_app_session`, method
+  `app_login`): such a session reads account data but is never fresh by itself, so payments and
+  changes still need a `confirm` code. It is refused for unknown or locked customers and for a
+  login older than the configured maximum age.
 
 Refusals are raised as ServiceError after recording what must be kept (the failed attempt, the
 lock, the audit row): the request's transaction commits them.
@@ -42,6 +46,10 @@ FRESH_FOR = timedelta(minutes=5)
 
 PURPOSES = ("verify", "confirm")
 CHANNELS = ("sms", "email")
+CODE = "code"
+APP_LOGIN = "app_login"
+# How far ahead of the service's clock an app login may claim to be (clock skew between machines).
+LOGIN_CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -144,7 +152,8 @@ async def active_session(
 
 
 def is_fresh(verified: VerifiedSession, now: datetime) -> bool:
-    return now - verified.verified_at <= FRESH_FOR
+    """Only a code makes a session fresh: an app login never does by itself."""
+    return verified.method != APP_LOGIN and now - verified.verified_at <= FRESH_FOR
 
 
 async def start_challenge(
@@ -295,13 +304,20 @@ async def verify_code(
     if verified is None:
         session.add(
             VerifiedSession(
-                conversation_id=conversation_id, customer_id=customer.id, verified_at=now, last_seen_at=now
+                conversation_id=conversation_id,
+                customer_id=customer.id,
+                verified_at=now,
+                last_seen_at=now,
+                method=CODE,
             )
         )
     else:
+        if verified.customer_id != customer.id:
+            verified.logged_in_at = None  # another customer's app login says nothing about this one
         verified.customer_id = customer.id
         verified.verified_at = now
         verified.last_seen_at = now
+        verified.method = CODE  # a confirm code on an app-login session makes it fresh
     audit.record(session, "code_checked", "verified", now, **scope, purpose=purpose)
     return customer
 
@@ -337,8 +353,84 @@ async def session_info(session: AsyncSession, conversation_id: str, now: datetim
         "first_name": customer.first_name,
         "region": customer.region,
         "verified_at": iso_instant(verified.verified_at),
+        "method": verified.method,
         "fresh": is_fresh(verified, now),
     }
+
+
+async def open_app_session(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    conversation_id: str,
+    user_id: str,
+    logged_in_at: datetime,
+    max_login_age: timedelta,
+) -> tuple[Customer, VerifiedSession, str]:
+    """Binds the conversation to the customer logged in to the mobile app (the in-app channel
+    vouches for the login with the app's signed token). Creates the verified session, refreshes
+    its idle timer, or takes it over from another customer; answers (customer, session, outcome)
+    with outcome "created", "refreshed" or "replaced".
+
+    The session has method app_login and is not fresh: a payment or a change still needs a
+    `confirm` code. A session already made fresh by such a code for the same customer stays as
+    it is (only its idle timer moves), so the next message does not undo the confirmation.
+    """
+    found = await find_customer(session, user_id=user_id)
+    if found is None:
+        audit.record(session, "app_session", "no_match", now, conversation_id=conversation_id)
+        raise ServiceError(404, "no_match", "No customer has that User ID.")
+    customer = await _locked_row(session, found.id)
+    scope = {"customer_id": customer.id, "conversation_id": conversation_id}
+
+    until = locked_until(customer, now)
+    if until is not None:
+        audit.record(session, "app_session", "locked", now, **scope)
+        raise locked_error(until)
+    if logged_in_at > now + LOGIN_CLOCK_SKEW:
+        audit.record(session, "app_session", "login_in_future", now, **scope)
+        raise ServiceError(400, "bad_request", "logged_in_at is in the future.")
+    if now - logged_in_at > max_login_age:
+        audit.record(session, "app_session", "login_too_old", now, **scope)
+        raise ServiceError(
+            403,
+            "login_too_old",
+            "The app login is older than allowed; the customer must log in to the app again.",
+            max_login_age_seconds=int(max_login_age.total_seconds()),
+        )
+    login_time = min(logged_in_at, now)
+
+    verified = await active_session(session, conversation_id, now)
+    if verified is None:
+        verified = VerifiedSession(
+            conversation_id=conversation_id,
+            customer_id=customer.id,
+            verified_at=login_time,
+            last_seen_at=now,
+            method=APP_LOGIN,
+            logged_in_at=login_time,
+        )
+        session.add(verified)
+        outcome = "created"
+    elif verified.customer_id != customer.id:
+        verified.customer_id = customer.id
+        verified.verified_at = login_time
+        verified.last_seen_at = now
+        verified.method = APP_LOGIN
+        verified.logged_in_at = login_time
+        outcome = "replaced"
+    else:
+        verified.last_seen_at = now
+        new_login = verified.logged_in_at is None or login_time > verified.logged_in_at
+        if new_login:
+            verified.logged_in_at = login_time
+            if verified.method == APP_LOGIN:
+                verified.verified_at = login_time
+        outcome = "refreshed" if new_login else "kept"
+    # A message that only keeps the session alive is not worth a row; a new login is.
+    if outcome != "kept":
+        audit.record(session, "app_session", outcome, now, **scope, logged_in_at=iso_instant(login_time))
+    return customer, verified, "refreshed" if outcome == "kept" else outcome
 
 
 async def end_session(session: AsyncSession, conversation_id: str, now: datetime) -> None:

@@ -224,6 +224,11 @@ class VerifiedSession(Base):
     customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
     verified_at = Column(UtcDateTime, nullable=False)
     last_seen_at = Column(UtcDateTime, nullable=False)
+    # What verified the customer last: "code" (a one-time code; fresh for 5 minutes) or
+    # "app_login" (the mobile app's login, vouched for by the in-app channel; never fresh).
+    method = Column(String(16), nullable=False, default="code", server_default="code")
+    # The app login's time, for app_login sessions (and kept when a confirm code follows).
+    logged_in_at = Column(UtcDateTime, nullable=True)
 
 
 class OutboxMessage(Base):

@@ -129,7 +129,18 @@ SESSION = obj(
         "first_name": STRING,
         "region": enum("US", "IN"),
         "verified_at": INSTANT,
+        "method": enum("code", "app_login"),
         "fresh": BOOLEAN,
+    }
+)
+APP_SESSION = obj(
+    {
+        "verified": BOOLEAN,
+        "method": enum("app_login", "code"),
+        "fresh": BOOLEAN,
+        "outcome": enum("created", "refreshed", "replaced"),
+        "customer": obj({"user_id": STRING, "first_name": STRING, "region": enum("US", "IN")}),
+        "session_expires_in": INTEGER,
     }
 )
 
@@ -267,6 +278,32 @@ def _paths() -> dict[str, dict[str, Schema]]:
                 body=obj(
                     {"conversation_id": CONVERSATION, "code": STRING, "purpose": enum("verify", "confirm")},
                     ["conversation_id", "code"],
+                ),
+            )
+        },
+        "/identity/app-sessions": {
+            "post": op(
+                "Bind the conversation to the customer logged in to the mobile app (called by the "
+                "in-app channel after checking the app's signed token). Never fresh by itself.",
+                {
+                    "201": ("Session created", APP_SESSION),
+                    "200": ("Session refreshed, or taken over from another customer", APP_SESSION),
+                    **BAD,
+                    "403": (
+                        "The login is older than IN_APP_MAX_LOGIN_AGE",
+                        error("login_too_old", max_login_age_seconds=INTEGER),
+                    ),
+                    "404": ("No customer with that User ID", error("no_match")),
+                    "423": ("Online access locked", error("locked", locked_until=INSTANT)),
+                },
+                tag="identity",
+                body=obj(
+                    {
+                        "conversation_id": CONVERSATION,
+                        "user_id": {"type": "string", "minLength": 1, "maxLength": 64},
+                        "logged_in_at": INSTANT,
+                    },
+                    ["conversation_id", "user_id", "logged_in_at"],
                 ),
             )
         },

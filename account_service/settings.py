@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,8 @@ DEMO_TOKEN = "demo-account-service-token"
 DEMO_SECRET = "demo-account-service-secret-not-for-production"
 # Shorter secrets are guessable enough that a real deployment must not run on them.
 MIN_SECRET_LENGTH = 32
+# How old the mobile app's login may be for it to stand in for the identity check (in-app chat).
+DEFAULT_APP_LOGIN_MAX_AGE_S = 12 * 3600
 
 
 class SettingsError(Exception):
@@ -30,6 +33,7 @@ class Settings:
     public_url: str
     demo_mode: bool
     issuer_name: str
+    app_login_max_age_s: int = DEFAULT_APP_LOGIN_MAX_AGE_S
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -44,6 +48,9 @@ class Settings:
             public_url=(env.get("ACCOUNT_PUBLIC_URL") or f"http://localhost:{port}").rstrip("/"),
             demo_mode=_flag(env.get("DEMO_MODE", "1")),
             issuer_name=_issuer_name(Path(env.get("ISSUER_CONFIG") or REPO_ROOT / "issuer.yml")),
+            app_login_max_age_s=_duration_s(
+                "IN_APP_MAX_LOGIN_AGE", env.get("IN_APP_MAX_LOGIN_AGE") or f"{DEFAULT_APP_LOGIN_MAX_AGE_S}"
+            ),
         )
         settings.check()
         return settings
@@ -71,6 +78,19 @@ def _port(value: str) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise SettingsError("ACCOUNT_SERVICE_PORT must be a port number (1-65535)")
     return int(value)
+
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)?\s*$", re.I)
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _duration_s(name: str, value: str) -> int:
+    """Seconds from "43200", "720m", "12h", "12 hours" or "1d"."""
+    found = _DURATION.match(value)
+    seconds = int(found.group(1)) * _UNIT_SECONDS[(found.group(2) or "s")[0].lower()] if found else 0
+    if seconds <= 0:
+        raise SettingsError(f'{name} must be a positive duration such as "12h", "90m" or "43200"')
+    return seconds
 
 
 def _flag(value: str) -> bool:

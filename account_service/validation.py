@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 from aiohttp import web
@@ -87,6 +87,21 @@ def iso_date(data: Body, name: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise bad_request(f"{name} must be a date (YYYY-MM-DD).") from None
+
+
+def instant(data: Body, name: str) -> datetime:
+    """An ISO 8601 instant with its offset ("2026-11-26T10:00:00Z"), as aware UTC."""
+    value = data.get(name)
+    problem = f"{name} must be an ISO 8601 instant with a time zone, e.g. 2026-11-26T10:00:00Z."
+    if not isinstance(value, str) or len(value) > 40:
+        raise bad_request(problem)
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise bad_request(problem) from None
+    if parsed.tzinfo is None:
+        raise bad_request(problem)
+    return parsed.astimezone(timezone.utc)
 
 
 def amount_cents(data: Body, name: str, *, required: bool = True, nullable: bool = False) -> int | None:

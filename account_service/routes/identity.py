@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aiohttp import web
 
 from account_service import identity
@@ -12,6 +14,7 @@ from account_service.validation import (
     MAX_CONVERSATION_ID,
     choice,
     conversation_id,
+    instant,
     iso_date,
     last_four,
     read_json,
@@ -80,6 +83,38 @@ async def verify_challenge(request: web.Request) -> web.Response:
             "session_expires_in": int(identity.SESSION_IDLE.total_seconds()),
         }
     return json(body)
+
+
+@routes.post("/identity/app-sessions")
+async def open_app_session(request: web.Request) -> web.Response:
+    """The in-app channel vouches that the conversation belongs to the customer logged in to the
+    mobile app (it checked the app's signed token); the login stands in for the first code."""
+    data = await read_json(request)
+    conversation = conversation_id(data)
+    user_id = required_text(data, "user_id", max_length=64)
+    logged_in_at = instant(data, "logged_in_at")
+    async with transaction(request) as session:
+        customer, verified, outcome = await identity.open_app_session(
+            session,
+            now=now(request),
+            conversation_id=conversation,
+            user_id=user_id,
+            logged_in_at=logged_in_at,
+            max_login_age=timedelta(seconds=settings(request).app_login_max_age_s),
+        )
+        body = {
+            "verified": True,
+            "method": verified.method,
+            "fresh": identity.is_fresh(verified, now(request)),
+            "outcome": outcome,
+            "customer": {
+                "user_id": customer.user_id,
+                "first_name": customer.first_name,
+                "region": customer.region,
+            },
+            "session_expires_in": int(identity.SESSION_IDLE.total_seconds()),
+        }
+    return json(body, status=201 if outcome == "created" else 200)
 
 
 def _path_conversation(request: web.Request) -> str:

@@ -1,0 +1,301 @@
+"""POST /identity/app-sessions: the mobile app's login stands in for the first code (in-app chat).
+
+A session made this way reads account data, is never fresh by itself (payments and changes still
+need a confirm code), ends after 15 minutes idle like any other, and is refused for unknown or
+locked customers and for a login older than IN_APP_MAX_LOGIN_AGE.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from aiohttp.test_utils import TestClient, TestServer
+from alembic import command
+from sqlalchemy.engine import Connection
+
+from account_service.app import create_app
+from account_service.clock import iso_instant
+from account_service.database import Database, alembic_config
+from account_service.settings import Settings, SettingsError
+from tests.service.api import Api, other_code
+from tests.service.conftest import settings_for
+
+pytestmark = pytest.mark.asyncio
+
+
+def ago(**delta: float) -> str:
+    return iso_instant(datetime.now(timezone.utc) - timedelta(**delta))
+
+
+async def open_session(
+    api: Api, conversation: str = "app-1", user_id: str = "alex.morgan", **fields: Any
+) -> tuple[int, Any]:
+    body = {"conversation_id": conversation, "user_id": user_id, "logged_in_at": ago(minutes=3), **fields}
+    return await api.call("POST", "/identity/app-sessions", json=body)
+
+
+def audit_rows(db: sqlite3.Connection, conversation: str) -> list[tuple[str, str, dict[str, Any]]]:
+    rows = db.execute(
+        "SELECT action, outcome, details FROM audit_log WHERE conversation_id = ? ORDER BY id",
+        (conversation,),
+    ).fetchall()
+    return [(action, outcome, json.loads(details)) for action, outcome, details in rows]
+
+
+async def test_an_app_login_verifies_the_conversation_for_reading_without_a_code(api: Api) -> None:
+    login = ago(minutes=3)
+    status, body = await open_session(api, logged_in_at=login)
+    assert status == 201
+    assert body == {
+        "verified": True,
+        "method": "app_login",
+        "fresh": False,
+        "outcome": "created",
+        "customer": {"user_id": "alex.morgan", "first_name": "Alex", "region": "US"},
+        "session_expires_in": 900,
+    }
+    status, session = await api.call("GET", "/sessions/app-1")
+    assert status == 200
+    assert (session["user_id"], session["method"], session["fresh"]) == ("alex.morgan", "app_login", False)
+    assert session["verified_at"] == login
+    assert (await api.me_get("/accounts", "app-1"))[0] == 200
+    assert await api.outbox() == [], "an app login sends no code"
+
+
+async def test_the_user_id_is_matched_without_regard_to_case(api: Api) -> None:
+    status, body = await open_session(api, user_id="Alex.Morgan")
+    assert (status, body["customer"]["user_id"]) == (201, "alex.morgan")
+
+
+async def test_payments_and_changes_still_need_a_confirm_code_which_makes_it_fresh(api: Api) -> None:
+    await open_session(api)
+    account = await api.account("2002", "app-1")
+    payment = {"card_last_four": "2002", "amount": "20.00", "pay_on": account["due_date"]}
+    status, body = await api.me_post("/payments", "app-1", **payment, idempotency_key="k-1")
+    assert (status, body["error"]) == (403, "fresh_code_needed")
+    status, body = await api.me_send("PATCH", "/profile", "app-1", mailing_address="1 Elm St, Boston, MA")
+    assert (status, body["error"]) == (403, "fresh_code_needed")
+
+    await api.verify("app-1", purpose="confirm")  # the code goes to the registered phone
+    assert (await api.outbox())[-1]["to"] == "+1 555 010 2002"
+    status, session = await api.call("GET", "/sessions/app-1")
+    assert (session["method"], session["fresh"]) == ("code", True)
+    # The channel calls again with the next message: the confirmation is not undone.
+    status, body = await open_session(api)
+    assert (status, body["outcome"], body["fresh"]) == (200, "refreshed", True)
+    status, body = await api.me_post("/payments", "app-1", **payment, idempotency_key="k-1")
+    assert status == 201
+
+    await api.advance(5 * 60 + 1)
+    status, body = await api.me_post("/payments", "app-1", **payment, idempotency_key="k-2")
+    assert (status, body["error"]) == (403, "fresh_code_needed")
+
+
+async def test_a_recent_login_is_not_fresh_either(api: Api) -> None:
+    status, body = await open_session(api, logged_in_at=ago(seconds=5))
+    assert (status, body["fresh"]) == (201, False)
+
+
+async def test_each_message_keeps_the_session_alive_and_it_ends_after_15_idle_minutes(api: Api) -> None:
+    await open_session(api)
+    await api.advance(10 * 60)
+    assert (await open_session(api))[1]["outcome"] == "refreshed"
+    await api.advance(10 * 60)
+    assert (await api.call("GET", "/sessions/app-1"))[0] == 200
+    await api.advance(5 * 60 + 1)
+    assert (await api.call("GET", "/sessions/app-1"))[0] == 404
+    assert (await api.me_get("/accounts", "app-1"))[0] == 401
+    status, body = await open_session(api)
+    assert (status, body["outcome"]) == (201, "created")
+
+
+async def test_unknown_customers_are_refused_and_nothing_is_bound(api: Api, db: sqlite3.Connection) -> None:
+    status, body = await open_session(api, user_id="nobody.here")
+    assert (status, body["error"]) == (404, "no_match")
+    assert (await api.call("GET", "/sessions/app-1"))[0] == 404
+    assert [row[:2] for row in audit_rows(db, "app-1")] == [("app_session", "no_match")]
+
+
+async def test_a_locked_customer_is_refused_and_a_lockout_ends_the_app_session(api: Api) -> None:
+    await open_session(api)
+    _, sent = await api.start("app-1", purpose="confirm")
+    code = await api.latest_code()
+    for _ in range(3):
+        status, body = await api.check(sent["challenge_id"], other_code(code), "app-1", purpose="confirm")
+    assert (status, body["error"]) == (423, "locked")
+    assert (await api.call("GET", "/sessions/app-1"))[0] == 404
+
+    status, body = await open_session(api)
+    assert (status, body["error"]) == (423, "locked")
+    assert (
+        body["locked_until"]
+        == (await api.call("GET", "/access/lock-status", params={"user_id": "alex.morgan"}))[1][
+            "locked_until"
+        ]
+    )
+    assert (await api.call("GET", "/sessions/app-1"))[0] == 404
+    await api.advance(30 * 60 + 1)
+    assert (await open_session(api))[0] == 201
+
+
+async def test_a_login_older_than_the_maximum_age_is_refused(api: Api) -> None:
+    status, body = await open_session(api, logged_in_at=ago(hours=12, minutes=1))
+    assert (status, body["error"], body["max_login_age_seconds"]) == (403, "login_too_old", 12 * 3600)
+    assert (await api.call("GET", "/sessions/app-1"))[0] == 404
+    assert (await open_session(api, logged_in_at=ago(hours=11, minutes=59)))[0] == 201
+
+
+@pytest_asyncio.fixture
+async def one_hour_api(db_path: Path) -> AsyncIterator[Api]:
+    settings = settings_for(db_path, IN_APP_MAX_LOGIN_AGE="1h")
+    async with TestClient(TestServer(create_app(settings), access_log=None)) as client:
+        yield Api(client)
+
+
+async def test_the_maximum_age_comes_from_in_app_max_login_age(one_hour_api: Api) -> None:
+    status, body = await open_session(one_hour_api, logged_in_at=ago(minutes=61))
+    assert (status, body["error"], body["max_login_age_seconds"]) == (403, "login_too_old", 3600)
+    assert (await open_session(one_hour_api, logged_in_at=ago(minutes=59)))[0] == 201
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [("43200", 43200), ("12h", 43200), ("12 hours", 43200), ("90m", 5400), ("1d", 86400), ("30s", 30)],
+)
+async def test_in_app_max_login_age_formats(db_path: Path, value: str, seconds: int) -> None:
+    assert settings_for(db_path, IN_APP_MAX_LOGIN_AGE=value).app_login_max_age_s == seconds
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "soon", "12 months", "1.5h"])
+async def test_a_bad_in_app_max_login_age_stops_the_service(db_path: Path, value: str) -> None:
+    with pytest.raises(SettingsError, match="IN_APP_MAX_LOGIN_AGE"):
+        settings_for(db_path, IN_APP_MAX_LOGIN_AGE=value)
+
+
+async def test_the_default_maximum_age_is_12_hours(settings: Settings) -> None:
+    assert settings.app_login_max_age_s == 12 * 3600
+
+
+async def test_a_login_in_the_future_is_refused(api: Api) -> None:
+    future = iso_instant(datetime.now(timezone.utc) + timedelta(minutes=10))
+    status, body = await open_session(api, logged_in_at=future)
+    assert (status, body["error"]) == (400, "bad_request")
+    # A small clock difference between the app's login server and the service is fine.
+    soon = iso_instant(datetime.now(timezone.utc) + timedelta(seconds=30))
+    assert (await open_session(api, logged_in_at=soon))[0] == 201
+
+
+async def test_the_logged_in_customer_takes_over_a_conversation_verified_as_someone_else(api: Api) -> None:
+    await api.verify("app-1", user_id="priya.sharma")
+    status, body = await open_session(api)
+    assert (status, body["outcome"], body["method"]) == (200, "replaced", "app_login")
+    status, session = await api.call("GET", "/sessions/app-1")
+    assert (session["user_id"], session["fresh"]) == ("alex.morgan", False)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"user_id": "alex.morgan", "logged_in_at": "2026-01-01T00:00:00Z"},
+        {"conversation_id": "app-1", "logged_in_at": "2026-01-01T00:00:00Z"},
+        {"conversation_id": "app-1", "user_id": "alex.morgan"},
+        {"conversation_id": "app-1", "user_id": "alex.morgan", "logged_in_at": "2026-01-01"},
+        {"conversation_id": "app-1", "user_id": "alex.morgan", "logged_in_at": "2026-01-01T00:00:00"},
+        {"conversation_id": "app-1", "user_id": "alex.morgan", "logged_in_at": 1767225600},
+        {"conversation_id": "app-1", "user_id": "alex.morgan", "logged_in_at": "yesterday"},
+        {"conversation_id": "app-1", "user_id": "a" * 65, "logged_in_at": "2026-01-01T00:00:00Z"},
+        {"conversation_id": "c" * 129, "user_id": "alex.morgan", "logged_in_at": "2026-01-01T00:00:00Z"},
+        {"conversation_id": "app-1", "user_id": ["alex.morgan"], "logged_in_at": "2026-01-01T00:00:00Z"},
+    ],
+)
+async def test_bad_requests_are_400_and_bind_nothing(api: Api, body: dict[str, object]) -> None:
+    status, answer = await api.call("POST", "/identity/app-sessions", json=body)
+    assert (status, answer["error"]) == (400, "bad_request")
+    assert answer["message"]
+    assert (await api.call("GET", "/sessions/app-1"))[0] == 404
+
+
+async def test_the_route_needs_the_service_token(api: Api) -> None:
+    status, body = await api.call(
+        "POST",
+        "/identity/app-sessions",
+        json={"conversation_id": "app-1", "user_id": "alex.morgan", "logged_in_at": ago(minutes=1)},
+        auth=False,
+    )
+    assert (status, body["error"]) == (401, "unauthorized")
+    assert (await api.call("GET", "/sessions/app-1"))[0] == 404
+
+
+async def test_audit_rows_for_a_new_session_a_new_login_and_refusals(
+    api: Api, db: sqlite3.Connection
+) -> None:
+    first_login, second_login = ago(hours=2), ago(minutes=1)
+    await open_session(api, logged_in_at=first_login)
+    await open_session(api, logged_in_at=first_login)  # only keeps the session alive: no row
+    await open_session(api, logged_in_at=second_login)
+    await open_session(api, logged_in_at=ago(hours=13))
+    rows = audit_rows(db, "app-1")
+    assert [(action, outcome) for action, outcome, _ in rows] == [
+        ("app_session", "created"),
+        ("app_session", "refreshed"),
+        ("app_session", "login_too_old"),
+    ]
+    assert rows[0][2]["logged_in_at"] == first_login and rows[1][2]["logged_in_at"] == second_login
+    customer_ids = {
+        row[0] for row in db.execute("SELECT customer_id FROM audit_log WHERE conversation_id = 'app-1'")
+    }
+    assert customer_ids == {
+        db.execute("SELECT id FROM customers WHERE user_id = 'alex.morgan'").fetchone()[0]
+    }
+
+
+async def test_migration_0002_keeps_existing_sessions_as_code_sessions(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    url = f"sqlite+aiosqlite:///{path}"
+
+    database = Database(url)
+
+    async def migrate(target: str, down: bool = False) -> None:
+        # On the service's own engine, as at start-up (the command-line path would reconfigure logging).
+        def run(connection: Connection) -> None:
+            config = alembic_config(url)
+            config.attributes["connection"] = connection
+            (command.downgrade if down else command.upgrade)(config, target)
+
+        async with database.engine.begin() as connection:
+            await connection.run_sync(run)
+
+    try:
+        await migrate("0001")
+        with sqlite3.connect(path) as connection:
+            connection.execute(
+                "INSERT INTO customers (id, user_id, first_name, last_name, date_of_birth, region, phone, "
+                "email, mailing_address, failed_code_attempts) VALUES (1, 'c', 'C', 'D', '1990-01-01', 'US', "
+                "'+1', 'c@example.com', 'x', 0)"
+            )
+            connection.execute(
+                "INSERT INTO verified_sessions (conversation_id, customer_id, verified_at, last_seen_at) "
+                "VALUES ('old', 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        await migrate("head")
+        with sqlite3.connect(path) as connection:
+            assert connection.execute("SELECT method, logged_in_at FROM verified_sessions").fetchall() == [
+                ("code", None)
+            ]
+            assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+        await migrate("0001", down=True)
+        with sqlite3.connect(path) as connection:
+            columns = {row[1] for row in connection.execute("PRAGMA table_info(verified_sessions)")}
+            assert "method" not in columns and "logged_in_at" not in columns
+            assert connection.execute("SELECT conversation_id FROM verified_sessions").fetchall() == [
+                ("old",)
+            ]
+    finally:
+        await database.close()
