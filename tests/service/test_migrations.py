@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
-from account_service.database import Database
+from account_service.database import Database, alembic_config
 from account_service.models import Base
 
 pytestmark = pytest.mark.asyncio
@@ -33,6 +34,7 @@ async def test_upgrade_head_gives_the_models_schema_and_is_idempotent(tmp_path: 
         await database.close()
 
     with sqlite3.connect(path) as connection:
-        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        head = ScriptDirectory.from_config(alembic_config(database.url)).get_current_head()
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert set(Base.metadata.tables) <= tables
