@@ -14,7 +14,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup run shell train test lint validate bench lock clean
+.PHONY: help setup run shell train test lint validate bench lock clean chromium
 
 help:
 	@echo "make run    - set up, train if needed, start every service (Ctrl-C stops them)"
@@ -42,7 +42,28 @@ $(SENTENCE_ENCODER)/.verified: $(VENV)/.installed scripts/prepare_sentence_encod
 	$(BIN)/python scripts/prepare_sentence_encoder.py --out $(SENTENCE_ENCODER)
 	touch $@
 
-setup: $(VENV)/.installed $(SPACY_PIPELINE)/.built $(SENTENCE_ENCODER)/.verified
+# The website's chat widget (web/src) bundled with esbuild into web/dist (git-ignored); npm ci
+# installs exactly what web/package-lock.json pins, from the npm registry.
+WEB_SOURCES := web/package.json web/package-lock.json web/build.mjs $(shell find web/src -type f 2>/dev/null)
+web/dist/.built: $(WEB_SOURCES)
+	@command -v npm >/dev/null || { echo "npm (Node.js 20) is needed to build the chat widget"; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+	touch $@
+
+setup: $(VENV)/.installed $(SPACY_PIPELINE)/.built $(SENTENCE_ENCODER)/.verified web/dist/.built
+
+# The browser tests (tests/browser) drive Debian's chromium; a browser is never downloaded.
+# Run as root (CI, these machines), set-up installs it when missing and fails loudly if it cannot;
+# otherwise it prints how to install it and the browser tests are skipped with that reason.
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's chromium for the browser tests (about a minute)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "chromium is not installed, so the browser tests will be skipped."; \
+	  echo "Install it with: sudo apt-get install -y chromium"; \
+	fi
 
 # --- training -----------------------------------------------------------------------------
 # Make decides when to retrain (data, domain, config or the spaCy pipeline changed). Rasa's own
@@ -69,7 +90,7 @@ lint: setup
 validate: setup
 	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
 
-test: train
+test: train chromium
 	scripts/run_tests.sh
 
 bench: train
@@ -83,4 +104,4 @@ lock: | $(BIN)/python
 	  $(BIN)/pip freeze --exclude-editable ) > requirements.lock
 
 clean:
-	rm -rf models results $(SPACY_PIPELINE) $(SENTENCE_ENCODER) .rasa
+	rm -rf models results $(SPACY_PIPELINE) $(SENTENCE_ENCODER) .rasa web/dist

@@ -41,9 +41,17 @@ fi
 pids+=($!)
 wait_healthy "Rasa server" "http://localhost:$RASA_PORT/status" 180
 
+# The website demo with the chat widget (web/); the widget connects to Rasa at RASA_URL.
+export WEB_PORT="${WEB_PORT:-8080}"
+export RASA_URL="${RASA_URL:-http://localhost:$RASA_PORT}"
+.venv/bin/python -m web.server >var/web.log 2>&1 &
+pids+=($!)
+wait_healthy "website" "http://localhost:$WEB_PORT/health" 30
+
 cat <<TXT
 
 The assistant is running (logs in var/):
+  website          http://localhost:$WEB_PORT   (the support page with the chat widget; demo phone in demo mode)
   Rasa server      http://localhost:$RASA_PORT   (REST: POST /webhooks/rest/webhook)
   action server    http://localhost:$ACTION_PORT/health
   account service  http://localhost:$ACCOUNT_SERVICE_PORT   (API: /openapi.json; demo outbox: /demo/outbox?user_id=alex.morgan)
