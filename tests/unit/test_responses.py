@@ -46,7 +46,11 @@ def generated_names() -> set[str]:
     """Names the actions build: hints and questions per slot, answers per topic and decline reason."""
     slots = domain_form_slots()
     names = {f"utter_hint_{slot}" for slot in slots} | {f"utter_ask_{slot}" for slot in slots}
-    names |= {"utter_ask_account_locked_form_user_id"}
+    names |= {
+        "utter_ask_account_locked_form_user_id",
+        "utter_ask_find_user_id_form_identity_card",
+        "utter_ask_reset_password_form_user_id",
+    }
     names |= {f"utter_{topic}" for topic in QUESTIONS}
     names |= {
         f"utter_declined_{reason}"
