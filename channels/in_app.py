@@ -68,7 +68,7 @@ REQUIRED_CLAIMS = ["sub", "auth_time", "exp", "iat"]
 DEMO_SERVICE_TOKEN = "demo-account-service-token"
 # The channel's call comes before the assistant's own calls: kept short so that a customer still
 # hears about a slow service within 10 seconds.
-MAX_SERVICE_TIMEOUT_S = 3.0
+MAX_SERVICE_TIMEOUT_S = 2.0
 LOCKED_REASON = (
     "Online access is locked after too many wrong codes. It unlocks by itself; the customer can "
     "also call the number on the back of their card."

@@ -129,8 +129,8 @@ def test_in_app_max_login_age_formats(value: str, seconds: int) -> None:
     assert settings is not None and settings.max_login_age_s == seconds
 
 
-def test_the_service_call_waits_at_most_3_seconds() -> None:
-    for value, expected in (("4", 3.0), ("2", 2.0), ("60", 3.0)):
+def test_the_service_call_waits_at_most_2_seconds() -> None:
+    for value, expected in (("4", 2.0), ("1", 1.0), ("60", 2.0), ("0", 0.5)):
         settings = load_settings({"IN_APP_JWT_SECRET": IN_APP_TEST_SECRET, "ACCOUNT_SERVICE_TIMEOUT": value})
         assert settings is not None and settings.service_timeout_s == expected
 
