@@ -79,7 +79,8 @@ if (config.demoMode) {
   const panel = document.getElementById("demo-phone");
   const select = document.getElementById("phone-customer");
   const list = document.getElementById("phone-messages");
-  const status = document.getElementById("phone-status");
+  const count = document.getElementById("phone-count"); // visible
+  const status = document.getElementById("phone-status"); // announced by screen readers
   let shown = "";
   let timer = null;
 
@@ -138,23 +139,22 @@ if (config.demoMode) {
       if (userId === select.value) {
         const key = JSON.stringify(messages);
         if (key !== shown) {
-          // Announced once per change (the status is a live region), never on every poll.
+          // Announced once per new message (a live region), never on every poll.
           const newest = messages[messages.length - 1];
           const before = shown ? JSON.parse(shown).length : null;
           shown = key;
           render(messages);
-          status.textContent =
-            before !== null && messages.length > before && newest
-              ? `New ${newest.channel === "email" ? "email" : "text message"}: ${newest.text}`
-              : `${messages.length} ${messages.length === 1 ? "message" : "messages"}`;
-        } else if (panel.dataset.state === "error") {
-          status.textContent = `${messages.length} ${messages.length === 1 ? "message" : "messages"}`;
+          if (before !== null && messages.length > before && newest) {
+            status.textContent = `New ${newest.channel === "email" ? "email" : "text message"}: ${newest.text}`;
+          }
         }
+        count.textContent = `${messages.length} ${messages.length === 1 ? "message" : "messages"} for ${userId}`;
         panel.dataset.state = "ok";
       }
     } catch {
       if (panel.dataset.state !== "error") {
-        status.textContent = "Can't reach the demo phone's messages right now; trying again.";
+        count.textContent = "Can't reach the demo phone's messages right now; trying again.";
+        status.textContent = count.textContent;
       }
       panel.dataset.state = "error";
     }
