@@ -214,9 +214,7 @@ export function mount(userOptions = {}) {
       appendLinkified(body, message.text || "");
       item.appendChild(body);
     }
-    if (message.pending) {
-      item.appendChild(el(doc, "span", { className: "sc-pending", text: "Not sent yet: waiting for the connection" }));
-    }
+    if (message.pending) item.appendChild(el(doc, "span", { className: "sc-pending", text: pendingLabel() }));
     if (message.replies && message.replies.length) {
       const group = el(doc, "div", { className: "sc-replies", role: "group", "aria-label": "Suggested replies" });
       for (const reply of message.replies) {
@@ -227,6 +225,10 @@ export function mount(userOptions = {}) {
       item.appendChild(group);
     }
     return item;
+  }
+
+  function pendingLabel() {
+    return root.dataset.connection === "offline" ? "Not sent yet: it goes when the connection is back" : "Sending…";
   }
 
   function renderAll() {
@@ -283,6 +285,7 @@ export function mount(userOptions = {}) {
     }
     offline.hidden = !showOffline;
     if (showOffline) setTyping(false);
+    for (const label of log.querySelectorAll(".sc-pending")) label.textContent = pendingLabel();
   }
 
   function updateBadge() {
@@ -388,7 +391,11 @@ export function mount(userOptions = {}) {
     if (!queue.length) return;
     for (const text of queue.splice(0)) emitMessage(text);
     store.update({ messages: store.state.messages.map(({ pending, ...rest }) => rest) });
-    renderAll();
+    // Updated in place: re-rendering the log would make screen readers read it all again.
+    for (const item of log.querySelectorAll(".sc-msg--pending")) {
+      item.classList.remove("sc-msg--pending");
+      item.querySelector(".sc-pending")?.remove();
+    }
   }
 
   function greetIfNeeded() {
