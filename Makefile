@@ -85,7 +85,7 @@ shell: train
 
 # --- checks -------------------------------------------------------------------------------
 lint: setup
-	$(BIN)/ruff check account_service actions channels nlu_components privacy scripts storage tests
+	$(BIN)/ruff check account_service actions channels nlu_components privacy scripts storage tests web
 
 validate: setup
 	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
