@@ -85,7 +85,7 @@ def test_the_page_is_served_with_security_headers_and_no_secrets(website: str) -
 
 
 def test_a_visitor_chats_with_the_keyboard_clicks_a_reply_and_finds_the_chat_after_a_reload(
-    website: str, new_page
+    new_page, website: str
 ) -> None:
     page = new_page()
     page.goto(website)
@@ -127,7 +127,7 @@ def test_a_visitor_chats_with_the_keyboard_clicks_a_reply_and_finds_the_chat_aft
 
 
 def test_a_balance_check_is_finished_with_the_code_from_the_demo_phone(
-    website: str, new_page, assistant
+    new_page, website: str, assistant
 ) -> None:
     make_room_for_a_code(assistant, "alex.morgan")
     page = new_page(DESKTOP)
@@ -167,7 +167,7 @@ def test_a_balance_check_is_finished_with_the_code_from_the_demo_phone(
     assert not page.errors
 
 
-def test_on_a_phone_the_chat_fills_the_screen(website: str, new_page) -> None:
+def test_on_a_phone_the_chat_fills_the_screen(new_page, website: str) -> None:
     page = new_page(PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
     page.goto(website)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -189,7 +189,7 @@ def test_on_a_phone_the_chat_fills_the_screen(website: str, new_page) -> None:
 
 
 def test_embedded_on_another_site_it_says_when_offline_and_reconnects_by_itself(
-    website: str, new_page, assistant
+    new_page, website: str, assistant
 ) -> None:
     """One script tag and a mount call on a shop's page; the link to Rasa drops and comes back."""
     host, port = assistant.rasa_url.removeprefix("http://").split(":")
