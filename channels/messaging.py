@@ -1,0 +1,94 @@
+"""What the messaging channels (Telegram, Slack, Twilio SMS/WhatsApp, Messenger) share.
+
+- Settings come from environment variables, never from credentials.yml: Rasa's `${VAR}`
+  substitution fails on an unset variable, and a channel must be able to stay off.
+- A channel whose required variables are missing is off: every route of its webhook answers
+  404 `{"error": "channel_not_configured"}` and nothing reaches the assistant.
+- A request without a valid platform signature gets 401 `{"error": "invalid_signature"}`.
+- Text is screened exactly like the REST channel's (card numbers cut to their last four with a
+  warning said first, control characters dropped, length capped) and never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.message_hygiene import screen_message
+from channels.rest import EMPTY_MESSAGE_PAYLOAD
+
+logger = logging.getLogger(__name__)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+# Seconds one call to a platform's API may take before the reply is given up.
+API_TIMEOUT_S = 10
+
+
+def env_settings(
+    channel: str,
+    required: Iterable[str],
+    optional: Iterable[str] = (),
+    env: Mapping[str, str] | None = None,
+) -> dict[str, str] | None:
+    """The channel's variables (blank counts as unset), or None when a required one is missing.
+
+    A channel that is partly configured says which variables are missing (never their values)."""
+    env = os.environ if env is None else env
+    required, optional = tuple(required), tuple(optional)
+    values = {name: env.get(name, "").strip() for name in (*required, *optional)}
+    missing = [name for name in required if not values[name]]
+    if missing:
+        if len(missing) < len(required):
+            logger.warning("%s channel is off: %s not set", channel, ", ".join(missing))
+        return None
+    return values
+
+
+def channel_off_blueprint(name: str) -> Blueprint:
+    """The webhook of a channel that is not configured: 404 on every route."""
+    off = Blueprint(f"{name}_webhook_off", __name__)
+
+    async def not_configured(_: Request, path: str = "") -> HTTPResponse:
+        return response.json({"error": "channel_not_configured"}, status=404)
+
+    off.add_route(not_configured, "/", methods=["GET", "POST"])
+    off.add_route(not_configured, "/<path:path>", methods=["GET", "POST"])
+    return off
+
+
+def invalid_signature() -> HTTPResponse:
+    return response.json({"error": "invalid_signature"}, status=401)
+
+
+async def say(output: OutputChannel, recipient_id: str, text: str, channel: str) -> None:
+    """Sends one text; a platform error is logged (without the text), not raised."""
+    try:
+        await output.send_text_message(recipient_id, text)
+    except Exception as error:
+        logger.error("%s: a reply could not be sent (%s)", channel, type(error).__name__)
+
+
+def screened(on_new_message: OnNewMessage, channel: str) -> OnNewMessage:
+    """Wraps Rasa's message handler: screens the text first, says any warning before the
+    assistant answers, and keeps a failure inside (the platform would retry the webhook)."""
+
+    async def handle(message: UserMessage) -> None:
+        text, warnings = screen_message(message.text or "")
+        message.text = text or EMPTY_MESSAGE_PAYLOAD
+        for warning in warnings:
+            await say(message.output_channel, message.sender_id, warning, channel)
+        try:
+            await on_new_message(message)
+        except Exception as error:
+            logger.error("%s message failed (%s)", channel, type(error).__name__)
+            logger.debug("%s message failed", channel, exc_info=True)
+
+    return handle
