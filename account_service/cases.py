@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from account_service import audit
 from account_service.errors import ServiceError
-from account_service.models import Case, Customer, Transaction, VerifiedSession
+from account_service.models import Case, Customer, HandoffMessage, Transaction, VerifiedSession
 from account_service.references import CASE_PREFIXES, unique_reference
 from privacy.redaction import redact
 
@@ -95,9 +95,11 @@ async def open_handoff(
     topic: str,
     transcript: list[dict[str, str]],
     now: datetime,
+    agents_available: bool = True,
 ) -> tuple[Case, int]:
     """The case and its place in the queue (1 = next). The transcript is redacted again here:
-    whatever the caller did, no card number or code is stored."""
+    whatever the caller did, no card number or code is stored. Outside agent hours the case
+    waits for the customer's message for the team (leave_message) instead of queueing."""
     verified = await session.scalar(
         select(VerifiedSession).where(VerifiedSession.conversation_id == conversation_id)
     )
@@ -110,8 +112,111 @@ async def open_handoff(
         conversation_id=conversation_id,
         details={"topic": redact(topic), "transcript": clean},
     )
+    # A conversation has at most one live handoff: an older one still queued is closed.
+    for older in await active_handoffs_for(session, conversation_id):
+        older.status, older.ended_at = "closed", now
+    case.status = "waiting" if agents_available else "leave_message"
     await session.flush()
-    position = await session.scalar(
-        select(func.count()).select_from(Case).where(Case.type == "handoff", Case.status == "open")
+    return case, await queue_position(session, case)
+
+
+# --- live handoff ---------------------------------------------------------------------------------
+# waiting → with_agent → released (the assistant resumes) | closed; outside agent hours:
+# leave_message → message_left (the customer's next message kept for the team) → with_agent …
+LIVE = ("waiting", "leave_message", "with_agent")  # the customer's messages go to the case
+QUEUE = ("waiting", "message_left", "with_agent")  # what agents see
+TAKEABLE = ("waiting", "message_left", "released")
+SENDERS = ("customer", "agent", "assistant")
+
+
+async def active_handoffs_for(session: AsyncSession, conversation_id: str) -> list[Case]:
+    found = await session.scalars(
+        select(Case)
+        .where(Case.type == "handoff", Case.conversation_id == conversation_id, Case.status.in_(LIVE))
+        .order_by(Case.id)
     )
-    return case, int(position or 1)
+    return list(found)
+
+
+async def active_handoff(session: AsyncSession, conversation_id: str) -> Case | None:
+    live = await active_handoffs_for(session, conversation_id)
+    return live[-1] if live else None
+
+
+async def queue_position(session: AsyncSession, case: Case) -> int:
+    """1 = next. Counts the waiting handoffs queued before this one (and itself)."""
+    ahead = await session.scalar(
+        select(func.count())
+        .select_from(Case)
+        .where(Case.type == "handoff", Case.status == "waiting", Case.id < case.id)
+    )
+    return int(ahead or 0) + 1
+
+
+async def handoff_by_reference(session: AsyncSession, reference: str) -> Case:
+    case = await session.scalar(select(Case).where(Case.type == "handoff", Case.reference == reference))
+    if case is None:
+        raise ServiceError(404, "no_such_handoff", "There is no handoff with that reference.")
+    return case
+
+
+def add_message(
+    session: AsyncSession, case: Case, sender: str, text: str, now: datetime, agent: str | None = None
+) -> HandoffMessage:
+    message = HandoffMessage(case_id=case.id, sender=sender, agent_name=agent, text=redact(text), at=now)
+    session.add(message)
+    return message
+
+
+async def messages_after(
+    session: AsyncSession, case: Case, after: int, limit: int = 200
+) -> list[HandoffMessage]:
+    found = await session.scalars(
+        select(HandoffMessage)
+        .where(HandoffMessage.case_id == case.id, HandoffMessage.id > after)
+        .order_by(HandoffMessage.id)
+        .limit(limit)
+    )
+    return list(found)
+
+
+async def queued_handoffs(session: AsyncSession, statuses: tuple[str, ...] = QUEUE) -> list[Case]:
+    found = await session.scalars(
+        select(Case).where(Case.type == "handoff", Case.status.in_(statuses)).order_by(Case.id)
+    )
+    return list(found)
+
+
+def _agent_audit(session: AsyncSession, case: Case, action: str, now: datetime, agent: str) -> None:
+    audit.record(
+        session,
+        action,
+        case.status,
+        now,
+        customer_id=case.customer_id,
+        conversation_id=case.conversation_id,
+        reference=case.reference,
+        agent=agent,
+    )
+
+
+def take(session: AsyncSession, case: Case, agent: str, now: datetime) -> None:
+    if case.status == "with_agent" and case.agent_name == agent:
+        return
+    if case.status not in TAKEABLE:
+        raise ServiceError(409, "not_takeable", f"That conversation is {case.status.replace('_', ' ')}.")
+    case.status, case.agent_name, case.taken_at, case.ended_at = "with_agent", agent, now, None
+    _agent_audit(session, case, "handoff_taken", now, agent)
+
+
+def end(session: AsyncSession, case: Case, agent: str, now: datetime, *, close: bool) -> None:
+    """Hand back to the assistant (released) or close. Only the agent who has it may release
+    it; any agent may close a case (e.g. a message left outside hours)."""
+    if case.status in ("released", "closed"):
+        raise ServiceError(409, "already_ended", f"That conversation is already {case.status}.")
+    if case.status == "with_agent" and case.agent_name != agent:
+        raise ServiceError(409, "another_agent", "Another agent has that conversation.")
+    if not close and case.status != "with_agent":
+        raise ServiceError(409, "not_with_agent", "Take the conversation before handing it back.")
+    case.status, case.ended_at = ("closed" if close else "released"), now
+    _agent_audit(session, case, "handoff_closed" if close else "handoff_released", now, agent)

@@ -198,8 +198,24 @@ class Case(Base):
     card_id = Column(Integer, ForeignKey("cards.id"), nullable=True)
     conversation_id = Column(String(128), nullable=True)
     details = Column(JSON, nullable=False)
-    status = Column(String(16), nullable=False)  # open, closed
+    # open, closed; handoffs: waiting, leave_message, message_left, with_agent, released, closed
+    status = Column(String(16), nullable=False)
     created_at = Column(UtcDateTime, nullable=False)
+    agent_name = Column(String(64), nullable=True)  # handoffs: the agent who took it
+    taken_at = Column(UtcDateTime, nullable=True)
+    ended_at = Column(UtcDateTime, nullable=True)
+
+
+class HandoffMessage(Base):
+    """One line of a live handoff: from the customer, an agent, or the assistant (notices)."""
+
+    __tablename__ = "handoff_messages"
+    id = Column(Integer, primary_key=True)
+    case_id = Column(Integer, ForeignKey("cases.id"), nullable=False, index=True)
+    sender = Column(String(16), nullable=False)  # customer, agent, assistant
+    agent_name = Column(String(64), nullable=True)
+    text = Column(Text, nullable=False)  # redacted before storage
+    at = Column(UtcDateTime, nullable=False)
 
 
 class Challenge(Base):

@@ -192,6 +192,61 @@ def op(
     return operation
 
 
+HANDOFF_STATUS = enum("waiting", "leave_message", "message_left", "with_agent", "released", "closed")
+HANDOFF_CUSTOMER_FIELDS: dict[str, Schema] = {
+    "reference": STRING,
+    "status": HANDOFF_STATUS,
+    "position": nullable(INTEGER),
+    "estimated_wait_minutes": nullable(INTEGER),
+    "agent": nullable(STRING),
+}
+HANDOFF_CUSTOMER_VIEW = obj(HANDOFF_CUSTOMER_FIELDS)
+HANDOFF_CUSTOMER_VIEW_OPENED = obj(
+    {**HANDOFF_CUSTOMER_FIELDS, "agents_available": BOOLEAN, "agent_hours": STRING}
+)
+HANDOFF_MESSAGE = obj(
+    {
+        "id": INTEGER,
+        "from": enum("customer", "agent", "assistant"),
+        "agent": nullable(STRING),
+        "text": STRING,
+        "at": INSTANT,
+    }
+)
+HANDOFF_AGENT_VIEW = obj(
+    {
+        "reference": STRING,
+        "status": HANDOFF_STATUS,
+        "topic": STRING,
+        "conversation_id": STRING,
+        "verified_customer": BOOLEAN,
+        "agent": nullable(STRING),
+        "opened_at": INSTANT,
+        "waiting_seconds": INTEGER,
+        "transcript": array(obj({"from": enum("customer", "assistant"), "text": STRING})),
+        "messages": array(HANDOFF_MESSAGE),
+    }
+)
+NO_HANDOFF = {"404": ("The conversation is with the assistant", error("no_active_handoff"))}
+NO_SUCH_HANDOFF = {"404": ("No such handoff", error("no_such_handoff"))}
+REFERENCE = path("reference", STRING)
+
+
+def AGENT_ACTION(summary: str, *conflicts: str) -> Schema:  # noqa: N802 (reads like the constants)
+    return op(
+        summary,
+        {
+            "200": ("The handoff", HANDOFF_AGENT_VIEW),
+            **BAD,
+            **NO_SUCH_HANDOFF,
+            "409": ("Not possible in its status", error(*conflicts)),
+        },
+        tag="support",
+        parameters=[REFERENCE],
+        body=obj({"agent": STRING}, ["agent"]),
+    )
+
+
 def me_body(properties: dict[str, Schema], required: list[str]) -> Schema:
     return obj({"conversation_id": CONVERSATION, **properties}, ["conversation_id", *required])
 
@@ -713,12 +768,10 @@ def _paths() -> dict[str, dict[str, Schema]]:
         },
         "/handoffs": {
             "post": op(
-                "Hand the conversation to a person; estimated wait = position x 3 minutes",
+                "Hand the conversation to a person; estimated wait = position x 3 minutes. Outside "
+                "agent hours (agents_available false) the case waits for a message (leave_message)",
                 {
-                    "201": (
-                        "Queued",
-                        obj({"reference": STRING, "position": INTEGER, "estimated_wait_minutes": INTEGER}),
-                    ),
+                    "201": ("Queued", HANDOFF_CUSTOMER_VIEW_OPENED),
                     **BAD,
                 },
                 tag="support",
@@ -730,7 +783,90 @@ def _paths() -> dict[str, dict[str, Schema]]:
                     },
                     ["conversation_id", "topic", "transcript"],
                 ),
+            ),
+            "get": op(
+                "Agents' queue, oldest first: redacted transcript, topic, waiting time",
+                {"200": ("Handoffs", array(HANDOFF_AGENT_VIEW)), **BAD},
+                tag="support",
+                parameters=[
+                    query(
+                        "status",
+                        STRING,
+                        description="Comma-separated (default waiting,message_left,with_agent)",
+                    )
+                ],
+            ),
+        },
+        "/handoffs/active": {
+            "get": op(
+                "The conversation's live handoff (waiting, leave_message, with_agent) and queue position",
+                {"200": ("Live handoff", HANDOFF_CUSTOMER_VIEW), **BAD, **NO_HANDOFF},
+                tag="support",
+                parameters=[query("conversation_id", CONVERSATION, True)],
             )
+        },
+        "/handoffs/active/messages": {
+            "post": op(
+                "The customer's message into their live handoff (404: the assistant answers); outside "
+                "hours the first one is kept for the team (message_left)",
+                {
+                    "201": ("Stored", obj({**HANDOFF_CUSTOMER_FIELDS, "message_id": INTEGER})),
+                    **BAD,
+                    **NO_HANDOFF,
+                },
+                tag="support",
+                body=obj({"conversation_id": CONVERSATION, "text": STRING}, ["conversation_id", "text"]),
+            )
+        },
+        "/handoffs/{reference}": {
+            "get": op(
+                "One handoff with its messages",
+                {"200": ("Handoff", HANDOFF_AGENT_VIEW), **NO_SUCH_HANDOFF},
+                tag="support",
+                parameters=[REFERENCE],
+            )
+        },
+        "/handoffs/{reference}/messages": {
+            "get": op(
+                "Messages after an ID (0 = all), oldest first",
+                {
+                    "200": (
+                        "Messages",
+                        obj(
+                            {"status": STRING, "agent": nullable(STRING), "messages": array(HANDOFF_MESSAGE)}
+                        ),
+                    ),
+                    **BAD,
+                    **NO_SUCH_HANDOFF,
+                },
+                tag="support",
+                parameters=[REFERENCE, query("after", INTEGER)],
+            ),
+            "post": op(
+                "A line from the agent who has the case, or from the customer; stored redacted",
+                {
+                    "201": ("Stored", obj({**HANDOFF_MESSAGE["properties"], "conversation_id": STRING})),
+                    **BAD,
+                    **NO_SUCH_HANDOFF,
+                    "409": ("Not this agent's, or not live", error("not_your_conversation", "not_live")),
+                },
+                tag="support",
+                parameters=[REFERENCE],
+                body=obj(
+                    {"from": enum("agent", "customer"), "agent": STRING, "text": STRING}, ["from", "text"]
+                ),
+            ),
+        },
+        "/handoffs/{reference}/take": {
+            "post": AGENT_ACTION("An agent takes the conversation", "not_takeable")
+        },
+        "/handoffs/{reference}/release": {
+            "post": AGENT_ACTION(
+                "Hand back to the assistant", "already_ended", "another_agent", "not_with_agent"
+            )
+        },
+        "/handoffs/{reference}/close": {
+            "post": AGENT_ACTION("Close the handoff", "already_ended", "another_agent")
         },
         "/demo/outbox": {
             "get": op(

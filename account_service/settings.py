@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from account_service.agent_hours import AgentHours, AgentHoursError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_TOKEN = "demo-account-service-token"
 DEMO_SECRET = "demo-account-service-secret-not-for-production"
@@ -34,11 +36,13 @@ class Settings:
     demo_mode: bool
     issuer_name: str
     app_login_max_age_s: int = DEFAULT_APP_LOGIN_MAX_AGE_S
+    agent_hours: AgentHours = AgentHours()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         port = _port(env.get("ACCOUNT_SERVICE_PORT", "8081"))
+        issuer_file = Path(env.get("ISSUER_CONFIG") or REPO_ROOT / "issuer.yml")
         settings = cls(
             db_url=env.get("ACCOUNT_DB_URL") or f"sqlite+aiosqlite:///{REPO_ROOT / 'var' / 'account.db'}",
             host=env.get("ACCOUNT_SERVICE_HOST", "127.0.0.1"),
@@ -47,10 +51,11 @@ class Settings:
             secret=env.get("ACCOUNT_SERVICE_SECRET", DEMO_SECRET),
             public_url=(env.get("ACCOUNT_PUBLIC_URL") or f"http://localhost:{port}").rstrip("/"),
             demo_mode=_flag(env.get("DEMO_MODE", "1")),
-            issuer_name=_issuer_name(Path(env.get("ISSUER_CONFIG") or REPO_ROOT / "issuer.yml")),
+            issuer_name=_issuer_name(issuer_file),
             app_login_max_age_s=_duration_s(
                 "IN_APP_MAX_LOGIN_AGE", env.get("IN_APP_MAX_LOGIN_AGE") or f"{DEFAULT_APP_LOGIN_MAX_AGE_S}"
             ),
+            agent_hours=_agent_hours(issuer_file, env.get("AGENT_HOURS", "")),
         )
         settings.check()
         return settings
@@ -111,3 +116,12 @@ def _issuer_name(path: Path) -> str:
     if not isinstance(name, str) or not name.strip():
         raise SettingsError(f"{path} has no issuer.name")
     return name.strip()
+
+
+def _agent_hours(path: Path, override: str) -> AgentHours:
+    config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    support = config.get("support") if isinstance(config, dict) else None
+    try:
+        return AgentHours.parse((support or {}).get("agent_hours"), override)
+    except AgentHoursError as error:
+        raise SettingsError(f"{path}: {error}") from None

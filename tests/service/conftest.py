@@ -58,7 +58,8 @@ def db_path(tmp_path: Path, seeded_template: Path) -> Path:
 
 @pytest.fixture
 def settings(db_path: Path) -> Settings:
-    return settings_for(db_path)
+    # Agents around the clock, so a handoff queues whatever the time (hours: test_live_handoff.py).
+    return settings_for(db_path, AGENT_HOURS="always")
 
 
 @pytest_asyncio.fixture

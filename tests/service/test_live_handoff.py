@@ -1,0 +1,192 @@
+"""The live handoff queue: agents list, take, reply, hand back and close; the customer's
+channel stores messages into the live case; agent hours decide between queueing and a message."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from aiohttp.test_utils import TestClient, TestServer
+
+from account_service.agent_hours import AgentHours, AgentHoursError
+from account_service.app import create_app
+from account_service.clock import Clock
+from account_service.settings import SettingsError
+from tests.service.api import Api
+from tests.service.conftest import settings_for
+
+pytestmark = pytest.mark.asyncio
+
+CARD = "3782 822463 10005"
+
+
+async def open_handoff(api: Api, conversation: str, said: str = "I want a person") -> dict:
+    status, body = await api.call(
+        "POST",
+        "/handoffs",
+        json={
+            "conversation_id": conversation,
+            "topic": "dispute_charge",
+            "transcript": [{"from": "customer", "text": said}, {"from": "assistant", "text": "One moment"}],
+        },
+    )
+    assert status == 201, body
+    return body
+
+
+async def test_the_queue_shows_waiting_customers_with_topic_redacted_transcript_and_wait(api: Api) -> None:
+    first = await open_handoff(api, "conv-q1", f"my card {CARD} was charged twice")
+    second = await open_handoff(api, "conv-q2")
+    assert (first["status"], first["position"], first["agents_available"]) == ("waiting", 1, True)
+    assert (second["position"], second["estimated_wait_minutes"]) == (2, 6)
+
+    status, queue = await api.call("GET", "/handoffs")
+    assert status == 200
+    assert [case["reference"] for case in queue] == [first["reference"], second["reference"]]
+    top = queue[0]
+    assert top["topic"] == "dispute_charge" and top["status"] == "waiting" and top["waiting_seconds"] >= 0
+    said = top["transcript"][0]["text"]
+    assert "ending 0005" in said and "822463" not in said
+
+
+async def test_take_reply_and_hand_back_round_trip(api: Api, db: sqlite3.Connection) -> None:
+    opened = await open_handoff(api, "conv-r")
+    reference = opened["reference"]
+
+    # The customer writes while waiting: the message joins the case, the queue place is told.
+    status, stored = await api.call(
+        "POST", "/handoffs/active/messages", json={"conversation_id": "conv-r", "text": f"card {CARD}"}
+    )
+    assert status == 201 and stored["status"] == "waiting" and stored["position"] == 1
+
+    status, taken = await api.call("POST", f"/handoffs/{reference}/take", json={"agent": "maria"})
+    assert status == 200 and taken["status"] == "with_agent" and taken["agent"] == "maria"
+    status, _ = await api.call("POST", f"/handoffs/{reference}/take", json={"agent": "li"})
+    assert status == 409
+
+    status, active = await api.call("GET", "/handoffs/active", params={"conversation_id": "conv-r"})
+    assert (status, active["status"], active["agent"], active["position"]) == (
+        200,
+        "with_agent",
+        "maria",
+        None,
+    )
+
+    # Only the agent who has it replies.
+    status, _ = await api.call(
+        "POST", f"/handoffs/{reference}/messages", json={"from": "agent", "agent": "li", "text": "Hi"}
+    )
+    assert status == 409
+    status, reply = await api.call(
+        "POST",
+        f"/handoffs/{reference}/messages",
+        json={"from": "agent", "agent": "maria", "text": "Hello, I'm Maria. Which charge?"},
+    )
+    assert status == 201 and reply["conversation_id"] == "conv-r"
+
+    status, log = await api.call("GET", f"/handoffs/{reference}/messages", params={"after": "0"})
+    assert [(m["from"], m["agent"]) for m in log["messages"]] == [("customer", None), ("agent", "maria")]
+    assert "822463" not in log["messages"][0]["text"] and "0005" in log["messages"][0]["text"]
+    status, later = await api.call(
+        "GET", f"/handoffs/{reference}/messages", params={"after": str(log["messages"][0]["id"])}
+    )
+    assert [m["from"] for m in later["messages"]] == ["agent"]
+
+    status, released = await api.call("POST", f"/handoffs/{reference}/release", json={"agent": "maria"})
+    assert status == 200 and released["status"] == "released"
+    status, _ = await api.call("GET", "/handoffs/active", params={"conversation_id": "conv-r"})
+    assert status == 404  # back with the assistant
+    status, _ = await api.call(
+        "POST", "/handoffs/active/messages", json={"conversation_id": "conv-r", "text": "thanks"}
+    )
+    assert status == 404
+
+    actions = [row[0] for row in db.execute("SELECT action FROM audit_log WHERE action LIKE 'handoff%'")]
+    assert actions == ["handoff_taken", "handoff_released"]
+    stored_text = " ".join(row[0] for row in db.execute("SELECT text FROM handoff_messages"))
+    assert "822463" not in stored_text
+
+
+async def test_close_ends_it_and_a_new_request_replaces_an_old_queued_one(api: Api) -> None:
+    old = await open_handoff(api, "conv-c")
+    new = await open_handoff(api, "conv-c")
+    status, queue = await api.call("GET", "/handoffs")
+    assert [case["reference"] for case in queue] == [new["reference"]]
+    assert new["position"] == 1
+    status, closed = await api.call("POST", f"/handoffs/{new['reference']}/close", json={"agent": "maria"})
+    assert status == 200 and closed["status"] == "closed"
+    status, _ = await api.call("POST", f"/handoffs/{new['reference']}/close", json={"agent": "maria"})
+    assert status == 409
+    status, _ = await api.call("POST", f"/handoffs/{old['reference']}/release", json={"agent": "maria"})
+    assert status == 409
+    status, _ = await api.call("GET", "/handoffs/HO-NOSUCH")
+    assert status == 404
+
+
+async def test_handoff_routes_need_the_token(api: Api) -> None:
+    for method, path in (("GET", "/handoffs"), ("GET", "/handoffs/active?conversation_id=c")):
+        status, _ = await api.call(method, path, auth=False)
+        assert status == 401
+
+
+class FixedClock(Clock):
+    def __init__(self, moment: datetime) -> None:
+        super().__init__()
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+@pytest_asyncio.fixture
+async def night_api(db_path: Path) -> AsyncIterator[Api]:
+    """The issuer's hours (08:00-20:00 UTC) at 03:00 UTC."""
+    clock = FixedClock(datetime(2026, 11, 26, 3, 0, tzinfo=timezone.utc))
+    app = create_app(settings_for(db_path), clock=clock)
+    async with TestClient(TestServer(app, access_log=None)) as client:
+        yield Api(client)
+
+
+async def test_outside_agent_hours_the_next_message_is_kept_for_the_team(night_api: Api) -> None:
+    opened = await open_handoff(night_api, "conv-n")
+    assert opened["agents_available"] is False and opened["status"] == "leave_message"
+    assert "08:00" in opened["agent_hours"] and opened["position"] is None
+
+    status, stored = await night_api.call(
+        "POST", "/handoffs/active/messages", json={"conversation_id": "conv-n", "text": "Please call me back"}
+    )
+    assert status == 201 and stored["status"] == "message_left" and stored["reference"] == opened["reference"]
+    # Saved once; after that the assistant answers again.
+    status, _ = await night_api.call(
+        "POST", "/handoffs/active/messages", json={"conversation_id": "conv-n", "text": "hello?"}
+    )
+    assert status == 404
+    status, queue = await night_api.call("GET", "/handoffs")
+    assert queue[0]["status"] == "message_left"
+    assert [m["text"] for m in queue[0]["messages"]] == ["Please call me back"]
+
+
+def test_agent_hours_from_configuration() -> None:
+    hours = AgentHours.parse(
+        {"timezone": "Asia/Kolkata", "days": ["mon", "tue"], "open": "09:00", "close": "18:00"}
+    )
+    monday_10_ist = datetime(2026, 11, 23, 4, 30, tzinfo=timezone.utc)
+    assert hours.open_at(monday_10_ist)
+    assert not hours.open_at(datetime(2026, 11, 23, 13, 0, tzinfo=timezone.utc))  # 18:30 IST
+    assert not hours.open_at(datetime(2026, 11, 25, 4, 30, tzinfo=timezone.utc))  # a Wednesday
+    assert AgentHours.parse(hours, "never").open_at(monday_10_ist) is False
+    assert AgentHours.parse(None).open_at(monday_10_ist)
+    for bad in ({"timezone": "Mars/Base"}, {"open": "18:00", "close": "09:00"}, {"days": ["someday"]}):
+        with pytest.raises(AgentHoursError):
+            AgentHours.parse({"open": "09:00", "close": "18:00", **bad})
+
+
+def test_bad_hours_in_the_issuer_file_stop_the_service(tmp_path: Path) -> None:
+    issuer = tmp_path / "issuer.yml"
+    issuer.write_text("issuer: {name: X}\nsupport: {agent_hours: {open: late, close: early}}\n")
+    with pytest.raises(SettingsError):
+        settings_for(tmp_path / "a.db", ISSUER_CONFIG=str(issuer))
