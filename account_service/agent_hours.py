@@ -68,3 +68,14 @@ class AgentHours:
             config.get("description") or f"{', '.join(days)} from {opens:%H:%M} to {closes:%H:%M} {zone}"
         )
         return cls("schedule", zone, days, opens, closes, description)
+
+
+class HoursSwitch:
+    """Demo mode only (POST /demo/agent-hours): tests switch the running service's hours to
+    always or never, and back to the configured ones."""
+
+    def __init__(self) -> None:
+        self.mode: str | None = None
+
+    def apply(self, configured: AgentHours) -> AgentHours:
+        return AgentHours.parse(None, self.mode) if self.mode else configured

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from account_service.app_keys import CLOCK, DATABASE, MESSENGER, SETTINGS
+from account_service.agent_hours import HoursSwitch
+from account_service.app_keys import CLOCK, DATABASE, HOURS_SWITCH, MESSENGER, SETTINGS
 from account_service.clock import Clock
 from account_service.database import Database
 from account_service.messaging import MessageGateway, Messenger, NoGateway
@@ -46,6 +47,7 @@ def create_app(
     )
     app[SETTINGS] = settings
     app[CLOCK] = clock or Clock()
+    app[HOURS_SWITCH] = HoursSwitch()
     app[DATABASE] = Database(settings.db_url)
     app[MESSENGER] = Messenger(gateway or NoGateway(), keep_codes_in_outbox=settings.demo_mode)
     add_routes(app, demo_mode=settings.demo_mode)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from account_service.agent_hours import HoursSwitch
 from account_service.clock import Clock
 from account_service.database import Database
 from account_service.messaging import Messenger
@@ -13,3 +14,4 @@ SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)
 CLOCK = web.AppKey("clock", Clock)
 MESSENGER = web.AppKey("messenger", Messenger)
+HOURS_SWITCH = web.AppKey("hours_switch", HoursSwitch)

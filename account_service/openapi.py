@@ -892,6 +892,15 @@ def _paths() -> dict[str, dict[str, Schema]]:
                 public=True,
             )
         },
+        "/demo/agent-hours": {
+            "post": op(
+                "Demo mode only: agents always or never available, or as configured again",
+                {"200": ("Switched", obj({"mode": STRING})), **BAD},
+                tag="demo",
+                body=obj({"mode": enum("always", "never", "configured")}, ["mode"]),
+                public=True,
+            )
+        },
         "/demo/clock": {
             "post": op(
                 "Demo mode only: move the service clock forward",

@@ -63,7 +63,14 @@ class ActionHandOff(Action):
             status, reply = await service.call("POST", "/handoffs", body=body)
         except ServiceUnavailable:
             status, reply = 0, None
-        if status == 201:
+        if status == 201 and reply.get("agents_available") is False:
+            # Outside agent hours: the website channel keeps the next message for the team.
+            dispatcher.utter_message(
+                response="utter_handoff_after_hours",
+                reference=reply["reference"],
+                agent_hours=str(reply.get("agent_hours") or "during opening hours"),
+            )
+        elif status == 201:
             dispatcher.utter_message(
                 response="utter_handoff_opened",
                 reference=reply["reference"],

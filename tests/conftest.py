@@ -149,6 +149,8 @@ def _assistant(tmp_path_factory: pytest.TempPathFactory, stack: ExitStack) -> It
         "ACCOUNT_SERVICE_URL": proxy_url,
         "ACCOUNT_SERVICE_TOKEN": DEMO_TOKEN,
         "DEMO_MODE": "1",
+        # Agents on the chat whatever the time; tests switch to never with POST /demo/agent-hours.
+        "AGENT_HOURS": "always",
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         **messaging_env(standin),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy import func, select
 
-from account_service.app_keys import CLOCK
+from account_service.app_keys import CLOCK, HOURS_SWITCH
 from account_service.clock import iso_instant
 from account_service.models import Customer, OutboxMessage
 from account_service.routes.common import json, transaction
-from account_service.validation import integer, read_json, required_text
+from account_service.validation import choice, integer, read_json, required_text
 
 routes = web.RouteTableDef()
 
@@ -54,3 +54,11 @@ async def reset_clock(request: web.Request) -> web.Response:
     clock = request.app[CLOCK]
     clock.reset()
     return json({"now": iso_instant(clock.now())})
+
+
+@routes.post("/demo/agent-hours")
+async def switch_agent_hours(request: web.Request) -> web.Response:
+    """always or never, or configured (issuer.yml / AGENT_HOURS) again."""
+    mode = choice(await read_json(request), "mode", ("always", "never", "configured"))
+    request.app[HOURS_SWITCH].mode = None if mode == "configured" else mode
+    return json({"mode": mode})

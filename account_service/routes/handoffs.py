@@ -8,6 +8,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from account_service import cases
+from account_service.app_keys import HOURS_SWITCH
 from account_service.clock import iso_instant
 from account_service.errors import ServiceError, bad_request
 from account_service.models import Case, HandoffMessage
@@ -47,7 +48,7 @@ async def handoff(request: web.Request) -> web.Response:
                 "Each transcript turn needs from (customer or assistant) and text of at most "
                 f"{MAX_TURN_LENGTH} characters."
             )
-    hours = settings(request).agent_hours
+    hours = request.app[HOURS_SWITCH].apply(settings(request).agent_hours)
     available = hours.open_at(now(request))
     async with transaction(request) as session:
         case, position = await cases.open_handoff(

@@ -190,3 +190,13 @@ def test_bad_hours_in_the_issuer_file_stop_the_service(tmp_path: Path) -> None:
     issuer.write_text("issuer: {name: X}\nsupport: {agent_hours: {open: late, close: early}}\n")
     with pytest.raises(SettingsError):
         settings_for(tmp_path / "a.db", ISSUER_CONFIG=str(issuer))
+
+
+async def test_demo_mode_switches_the_running_services_hours(api: Api) -> None:
+    status, _ = await api.call("POST", "/demo/agent-hours", json={"mode": "never"}, auth=False)
+    assert status == 200
+    assert (await open_handoff(api, "conv-s1"))["status"] == "leave_message"
+    await api.call("POST", "/demo/agent-hours", json={"mode": "configured"}, auth=False)
+    assert (await open_handoff(api, "conv-s2"))["status"] == "waiting"  # AGENT_HOURS=always here
+    status, _ = await api.call("POST", "/demo/agent-hours", json={"mode": "sometimes"}, auth=False)
+    assert status == 400
