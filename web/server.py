@@ -1,6 +1,7 @@
 """The website demo: the issuer's support page with the chat widget, on port 8080.
 
 `python -m web.server`. Serves the page, the bundled widget (web/dist, built by make), `/health`,
+the agent console under `/agent` (web/agent_console.py),
 and in demo mode `/demo/outbox?user_id=`, a read-only proxy to the account service's outbox for
 the page's "demo phone". The widget itself talks to Rasa's socket.io channel directly (RASA_URL).
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
+from web.agent_console import add_console
 from web.settings import DEMO_CUSTOMERS, Settings, SettingsError
 
 logger = logging.getLogger("web")
@@ -165,6 +167,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/", index)
     app.router.add_get("/health", health)
     app.router.add_get("/demo/outbox", demo_outbox)
+    add_console(app, settings)
     DIST.mkdir(exist_ok=True)
     app.router.add_static("/static/", DIST, show_index=False, follow_symlinks=False)
     return app
