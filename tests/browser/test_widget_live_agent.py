@@ -1,6 +1,8 @@
 """The live agent handoff in two browsers: a customer in the widget asks for a person, an agent
 logs into /agent, takes the conversation, replies; the assistant stays quiet while the agent has
-it, and answers again once the agent hands it back."""
+it, and answers again once the agent hands it back.
+
+(Named to run after test_web_server.py: its asyncio tests cannot run while Playwright's loop is.)"""
 
 from __future__ import annotations
 
