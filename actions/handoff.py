@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.service_client import AccountService, ServiceUnavailable
@@ -78,4 +78,7 @@ class ActionHandOff(Action):
             )
         else:
             dispatcher.utter_message(response="utter_human_handoff")
-        return []
+        # Wait for the customer. Reached as a form's follow-up (a person asked for mid-task), the
+        # policies otherwise went on predicting until Rasa's circuit breaker stopped the turn,
+        # and the conversation then stayed silent.
+        return [FollowupAction("action_listen")]

@@ -98,3 +98,12 @@ async def test_when_the_service_does_not_answer_the_assistant_does(assistant):
     finally:
         assistant.set_fault("pass")
         await browser.close()
+
+
+async def test_a_person_asked_for_in_the_middle_of_a_task_then_the_assistant_goes_on(assistant):
+    sender = uuid.uuid4().hex
+    assert "User ID" in texts(assistant.send(sender, "my card ending 0005 was charged twice"))
+    handed = assistant.send(sender, "I want to talk to a person")
+    assert "reference is HO-" in handed[0]["text"]
+    assert len(handed) == 1  # and nothing after it
+    assert "12 characters" in texts(assistant.send(sender, "what are the password requirements?"))
