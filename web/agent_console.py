@@ -318,7 +318,7 @@ async def queue_page(request: web.Request) -> web.Response:
     for case in cases:
         reference = e(case["reference"])
         state = {
-            "waiting": "waiting",
+            "waiting": "in the queue",
             "message_left": "left a message",
             "with_agent": f"with {case['agent']}",
         }

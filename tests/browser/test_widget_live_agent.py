@@ -44,7 +44,7 @@ def test_an_agent_takes_the_conversation_replies_and_hands_it_back(new_page, web
     log_in(agent, website)
     case = agent.get_by_role("article", name=f"Conversation {reference}")
     expect(case).to_be_visible()
-    expect(case).to_contain_text("waiting")
+    expect(case).to_contain_text("in the queue")
     expect(case.locator(".waited")).to_have_text(re.compile(r"waiting \d+ (s|min)"))
     expect(case).to_contain_text("ending 0005")  # the transcript, redacted
     assert "822463" not in agent.content()
