@@ -46,6 +46,9 @@ async def server(no_messaging_env) -> AsyncIterator[tuple[str, RecordingAgent]]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    # Test mode lets several Sanic apps start in one process (Sanic rewrites some methods at
+    # start-up, which breaks a second app otherwise); tests/in_app starts another.
+    test_mode, Sanic.test_mode = Sanic.test_mode, True
     app = Sanic(f"channels_off_{uuid.uuid4().hex}")
     agent = RecordingAgent()
     app.ctx.agent = agent
@@ -59,6 +62,7 @@ async def server(no_messaging_env) -> AsyncIterator[tuple[str, RecordingAgent]]:
         await running.before_stop()
         await running.close()
         await running.after_stop()
+        Sanic.test_mode = test_mode
 
 
 @pytest.mark.asyncio
