@@ -818,6 +818,18 @@ def _paths() -> dict[str, dict[str, Schema]]:
                 body=obj({"conversation_id": CONVERSATION, "text": STRING}, ["conversation_id", "text"]),
             )
         },
+        "/handoffs/active/cancel": {
+            "post": op(
+                "The customer leaves the queue (waiting or leave_message): closed, back to the assistant",
+                {
+                    "200": ("Closed", HANDOFF_CUSTOMER_VIEW),
+                    **BAD,
+                    "404": ("Nothing waiting", error("nothing_waiting")),
+                },
+                tag="support",
+                body=obj({"conversation_id": CONVERSATION}, ["conversation_id"]),
+            )
+        },
         "/handoffs/{reference}": {
             "get": op(
                 "One handoff with its messages",

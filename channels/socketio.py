@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 DEMO_SERVICE_TOKEN = "demo-account-service-token"
+# While waiting for a person, these take the customer out of the queue, back to the assistant.
+LEAVE_QUEUE = {"cancel", "stop", "quit", "exit", "leave the queue", "back to the assistant", "never mind"}
 MAX_AGENT_TEXT = 2000
 
 
@@ -66,7 +68,8 @@ def handoff_notice(handoff: dict[str, Any]) -> str:
         position, wait = handoff.get("position") or 1, handoff.get("estimated_wait_minutes") or 1
         return (
             f"Your message is with the team. You're number {position} in the queue "
-            f"(about {wait} minutes); a colleague will reply here."
+            f"(about {wait} minutes); a colleague will reply here. "
+            'To go back to the assistant instead, type "cancel".'
         )
     if status == "message_left":
         return (
@@ -120,6 +123,18 @@ class SocketIOChannel(InputChannel):
                 timeout=aiohttp.ClientTimeout(total=self.handoff["timeout_s"]),
             )
         return self._client
+
+    async def leave_queue(self, conversation: str) -> bool:
+        """True when a waiting handoff was cancelled (False: nothing waiting, or no answer)."""
+        try:
+            async with self._service().post(
+                f"{self.handoff['service_url']}/handoffs/active/cancel",
+                json={"conversation_id": conversation},
+            ) as reply:
+                return reply.status == 200
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            logger.warning("leaving the queue failed (%s)", type(error).__name__)
+            return False
 
     async def to_handoff(self, conversation: str, text: str) -> dict[str, Any] | None:
         """Stores the message in the conversation's live handoff and returns the case's state, or
@@ -179,6 +194,10 @@ class SocketIOChannel(InputChannel):
             output = SocketIOOutput(sio, self.bot_message_evt)
             for warning in warnings:
                 await output.send_text_message(sender_id, warning)
+            if text.strip(" .!").lower() in LEAVE_QUEUE and await self.leave_queue(sender_id):
+                notice = "You've left the queue and you're back with the assistant. What can I do for you?"
+                await sio.emit(self.bot_message_evt, {"text": notice, "notice": True}, room=sender_id)
+                return
             handoff = await self.to_handoff(sender_id, text)
             if handoff is not None:
                 # With a person (or leaving them a message): the assistant stays quiet. An empty

@@ -153,6 +153,30 @@ async def customer_message(request: web.Request) -> web.Response:
     return json(body, status=201)
 
 
+@routes.post("/handoffs/active/cancel")
+async def cancel(request: web.Request) -> web.Response:
+    """The customer leaves the queue (waiting or leave_message) and is back with the assistant;
+    404 when nothing is waiting (with an agent, the agent hands it back or closes it)."""
+    conversation = conversation_id(await read_json(request))
+    moment = now(request)
+    async with transaction(request) as session:
+        case = await cases.active_handoff(session, conversation)
+        if case is None or case.status not in ("waiting", "leave_message"):
+            raise ServiceError(404, "nothing_waiting", "No handoff of this conversation is waiting.")
+        case.status, case.ended_at = "closed", moment
+        cases.audit.record(
+            session,
+            "handoff_cancelled",
+            "closed",
+            moment,
+            customer_id=case.customer_id,
+            conversation_id=conversation,
+            reference=case.reference,
+        )
+        await session.flush()
+        return json(await _customer_view(session, case))
+
+
 @routes.get("/handoffs")
 async def queue(request: web.Request) -> web.Response:
     """Agents' queue: waiting, message_left and with_agent handoffs, oldest first."""

@@ -107,3 +107,17 @@ async def test_a_person_asked_for_in_the_middle_of_a_task_then_the_assistant_goe
     assert "reference is HO-" in handed[0]["text"]
     assert len(handed) == 1  # and nothing after it
     assert "12 characters" in texts(assistant.send(sender, "what are the password requirements?"))
+
+
+async def test_a_waiting_customer_types_cancel_and_is_back_with_the_assistant(assistant):
+    browser = Browser(assistant.rasa_url)
+    session = await browser.open(uuid.uuid4().hex)
+    try:
+        assert "reference is HO-" in texts(await browser.say("I want to talk to a person"))
+        assert 'type "cancel"' in texts(await browser.say("are you there?"))
+        assert "left the queue" in texts(await browser.say("cancel"))
+        status = assistant.service("GET", "/handoffs/active", params={"conversation_id": session}).status_code
+        assert status == 404
+        assert "12 characters" in texts(await browser.say("what are the password requirements?"))
+    finally:
+        await browser.close()

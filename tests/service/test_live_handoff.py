@@ -200,3 +200,19 @@ async def test_demo_mode_switches_the_running_services_hours(api: Api) -> None:
     assert (await open_handoff(api, "conv-s2"))["status"] == "waiting"  # AGENT_HOURS=always here
     status, _ = await api.call("POST", "/demo/agent-hours", json={"mode": "sometimes"}, auth=False)
     assert status == 400
+
+
+async def test_a_waiting_customer_can_leave_the_queue(api: Api, db: sqlite3.Connection) -> None:
+    opened = await open_handoff(api, "conv-x")
+    status, left = await api.call("POST", "/handoffs/active/cancel", json={"conversation_id": "conv-x"})
+    assert status == 200 and left["status"] == "closed" and left["reference"] == opened["reference"]
+    status, _ = await api.call("GET", "/handoffs/active", params={"conversation_id": "conv-x"})
+    assert status == 404
+    status, body = await api.call("POST", "/handoffs/active/cancel", json={"conversation_id": "conv-x"})
+    assert status == 404 and body["error"] == "nothing_waiting"
+    # With an agent, only the agent ends it.
+    taken = await open_handoff(api, "conv-y")
+    await api.call("POST", f"/handoffs/{taken['reference']}/take", json={"agent": "maria"})
+    status, _ = await api.call("POST", "/handoffs/active/cancel", json={"conversation_id": "conv-y"})
+    assert status == 404
+    assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'handoff_cancelled'").fetchone() == (1,)
