@@ -44,9 +44,10 @@ def contains_card_number(text: str) -> bool:
 
 
 def mask_card_numbers(text: str) -> str:
-    """Each card number becomes "card ending 1234"."""
+    """Each card number becomes "card ending 1234" ("my card 4111…" becomes "my card ending 1111")."""
     for start, end, digits in reversed(_card_numbers(text)):
-        text = f"{text[:start]}card ending {digits[-4:]}{text[end:]}"
+        label = "ending" if text[:start].lower().endswith("card ") else "card ending"
+        text = f"{text[:start]}{label} {digits[-4:]}{text[end:]}"
     return text
 
 

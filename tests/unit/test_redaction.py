@@ -27,6 +27,10 @@ def test_a_card_number_keeps_only_its_last_four(number):
     assert digits[:-4] not in masked.replace(" ", "")
 
 
+def test_the_word_card_is_not_doubled():
+    assert mask_card_numbers("my card 4111 1111 1111 1111 was declined") == "my card ending 1111 was declined"
+
+
 def test_runs_that_fail_luhn_or_are_too_short_or_long_are_left_alone():
     assert not luhn_valid("4111111111111112")
     for text in ["4111111111111112", "123456789012", "12345678901234567890", "call 1800-419-2122 now"]:
