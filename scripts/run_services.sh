@@ -52,6 +52,7 @@ cat <<TXT
 
 The assistant is running (logs in var/):
   website          http://localhost:$WEB_PORT   (the support page with the chat widget; demo phone in demo mode)
+  agent console    http://localhost:$WEB_PORT/agent   (demo mode: agent / demo-agent-password; AGENT_USERS otherwise)
   Rasa server      http://localhost:$RASA_PORT   (REST: POST /webhooks/rest/webhook)
   action server    http://localhost:$ACTION_PORT/health
   account service  http://localhost:$ACCOUNT_SERVICE_PORT   (API: /openapi.json; demo outbox: /demo/outbox?user_id=alex.morgan)
