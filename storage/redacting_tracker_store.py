@@ -9,9 +9,11 @@ the stored (and later retrieved) conversation never holds the secret.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import ActiveLoop, Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from privacy.redaction import redact
@@ -45,9 +47,9 @@ def _redact_user_event(event: dict[str, Any], answers_secret: bool) -> dict[str,
     return event
 
 
-def redact_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A redacted copy of serialised tracker events."""
-    requested_slot = None
+def redact_events(events: list[dict[str, Any]], requested_slot: str | None = None) -> list[dict[str, Any]]:
+    """A redacted copy of serialised tracker events; `requested_slot` is the question that was
+    open before the first of them."""
     redacted = []
     for original in events:
         event = copy.deepcopy(original)
@@ -69,14 +71,41 @@ def redact_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return redacted
 
 
-def redacted_tracker(tracker: DialogueStateTracker) -> DialogueStateTracker:
-    # Copies of the slots: replaying events into the live tracker's own slot objects would
-    # overwrite the values the rest of this turn still reads.
-    slots = copy.deepcopy(list(tracker.slots.values()))
-    events = [event.as_dict() for event in tracker.events]
-    return DialogueStateTracker.from_dict(tracker.sender_id, redact_events(events), slots)
+def open_question(events: list[Event]) -> str | None:
+    """The slot a form was asking for at the end of these events."""
+    for event in reversed(events):
+        if isinstance(event, SlotSet) and event.key == "requested_slot":
+            return event.value
+        if isinstance(event, ActiveLoop) and event.name is None:
+            return None
+    return None
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
+    """Saves (and streams to an event broker, if one is set) only redacted copies of the events
+    added since the last save: the work per turn stays the same however long the conversation."""
+
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(redacted_tracker(tracker))
+        with self.session_scope() as session:
+            stored = self._event_query(
+                session, tracker.sender_id, fetch_events_from_all_sessions=False
+            ).count()
+            events = list(tracker.events)
+            new_events = redact_events(
+                [event.as_dict() for event in events[stored:]], open_question(events[:stored])
+            )
+            for data in new_events:
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=data.get("event"),
+                        timestamp=data.get("timestamp"),
+                        intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
+            session.commit()
+        if self.event_broker is not None:
+            for data in new_events:
+                self.event_broker.publish({"sender_id": tracker.sender_id, **data})
