@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fbmessenger import MessengerClient
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.facebook import FacebookInput as RasaFacebookInput
 from rasa.core.channels.facebook import Messenger, MessengerBot
 from sanic import Blueprint, response
@@ -40,6 +40,7 @@ from sanic.response import HTTPResponse
 
 from channels.messaging import (
     API_TIMEOUT_S,
+    ConfiguredFromEnvironment,
     OnNewMessage,
     channel_off_blueprint,
     env_settings,
@@ -163,14 +164,12 @@ class MessengerReplies(MessengerBot):
         await self._send(recipient_id, json_message)
 
 
-class FacebookInput(RasaFacebookInput):
+class FacebookInput(ConfiguredFromEnvironment, RasaFacebookInput):
+    settings_type = FacebookSettings
+
     @classmethod
     def name(cls) -> str:
         return "facebook"
-
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        return cls(FacebookSettings.from_env())
 
     def __init__(self, settings: FacebookSettings | None) -> None:
         self.settings = settings

@@ -52,6 +52,17 @@ def env_settings(
     return values
 
 
+class ConfiguredFromEnvironment:
+    """Mixed into each platform's input channel: credentials.yml names the class only, and the
+    settings (secrets included) come from the environment; None when the channel is off."""
+
+    settings_type: Any
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> Any:
+        return cls(cls.settings_type.from_env())  # type: ignore[call-arg]
+
+
 def channel_off_blueprint(name: str) -> Blueprint:
     """The webhook of a channel that is not configured: 404 on every route."""
     off = Blueprint(f"{name}_webhook_off", __name__)

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot
 from rasa.core.channels.slack import SlackInput as RasaSlackInput
 from sanic import Blueprint, response
@@ -38,6 +38,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.messaging import (
     API_TIMEOUT_S,
+    ConfiguredFromEnvironment,
     OnNewMessage,
     channel_off_blueprint,
     env_settings,
@@ -87,14 +88,12 @@ class SlackReplies(SlackBot):
         self.client = AsyncWebClient(settings.bot_token, base_url=settings.api_url, timeout=API_TIMEOUT_S)
 
 
-class SlackInput(RasaSlackInput):
+class SlackInput(ConfiguredFromEnvironment, RasaSlackInput):
+    settings_type = SlackSettings
+
     @classmethod
     def name(cls) -> str:
         return "slack"
-
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        return cls(SlackSettings.from_env())
 
     def __init__(self, settings: SlackSettings | None) -> None:
         self.settings = settings

@@ -32,7 +32,7 @@ from aiogram import Bot
 from aiogram.bot.api import TelegramAPIServer
 from aiogram.types import Update
 from aiogram.utils.exceptions import ValidationError
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput
 from rasa.core.channels.telegram import TelegramOutput
 from sanic import Blueprint, response
@@ -41,6 +41,7 @@ from sanic.response import HTTPResponse
 
 from channels.messaging import (
     API_TIMEOUT_S,
+    ConfiguredFromEnvironment,
     OnNewMessage,
     channel_off_blueprint,
     env_settings,
@@ -110,14 +111,12 @@ class TelegramReplies(TelegramOutput):
         await super().send_text_with_buttons(recipient_id, text, buttons, button_type=button_type, **kwargs)
 
 
-class TelegramInput(RasaTelegramInput):
+class TelegramInput(ConfiguredFromEnvironment, RasaTelegramInput):
+    settings_type = TelegramSettings
+
     @classmethod
     def name(cls) -> str:
         return "telegram"
-
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        return cls(TelegramSettings.from_env())
 
     def __init__(self, settings: TelegramSettings | None) -> None:
         self.settings = settings

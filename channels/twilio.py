@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.twilio import TwilioInput as RasaTwilioInput
 from rasa.core.channels.twilio import TwilioOutput
 from sanic import Blueprint, response
@@ -39,6 +39,7 @@ from channels.choices import chosen_payload, numbered_text, offered_choices
 from channels.message_hygiene import clean_text
 from channels.messaging import (
     API_TIMEOUT_S,
+    ConfiguredFromEnvironment,
     OnNewMessage,
     channel_off_blueprint,
     env_settings,
@@ -133,14 +134,12 @@ class TwilioReplies(TwilioOutput):
         await self.send_text_message(recipient_id, numbered_text(text, quick_replies))
 
 
-class TwilioInput(RasaTwilioInput):
+class TwilioInput(ConfiguredFromEnvironment, RasaTwilioInput):
+    settings_type = TwilioSettings
+
     @classmethod
     def name(cls) -> str:
         return "twilio"
-
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        return cls(TwilioSettings.from_env())
 
     def __init__(self, settings: TwilioSettings | None) -> None:
         self.settings = settings
