@@ -1,0 +1,1 @@
+"""Code every process shares: settings, the account-service client, the app-login check."""
