@@ -1,20 +1,43 @@
-"""Finds and masks card numbers and one-time codes in free text.
+"""Finds and masks what must never be stored: card numbers, one-time codes, dates of birth and
+signed links.
 
-A card number is a Luhn-valid run of 13-19 digits, written with or without spaces or dashes
-between groups; only its last four digits survive. A one-time code is a standalone run of
-exactly six digits (optionally written as "123 456"); it is masked whole.
+- A card number is a Luhn-valid run of 13-19 digits, written with or without spaces or dashes
+  between groups; only its last four digits survive.
+- A one-time code is six digits standing alone in any of the ways people type them: "123456",
+  "123 456", "123-456", "12 34 56", "1 2 3 4 5 6", in any script's digits ("१२३४५६"), or six or
+  more digits spelt out ("four eight two nine one three"). It is masked whole. Over-masking
+  (a date written 12-05-26) costs a stored transcript a few characters; under-masking would
+  store a secret, so the rules lean that way.
+- A date of birth is any full date (day, month and year) at least 14 years in the past, in any
+  of the forms the assistant reads; it becomes "[date]".
+- A signed link (a statement download or any URL carrying a long token) is a bearer credential
+  while it lives; it becomes "[link removed]".
 """
 
 from __future__ import annotations
 
+import calendar
 import re
+from datetime import date
 
 # Digits with single spaces or dashes between them; the length is checked after the
 # separators are removed, so "3782 822463 10005" and "3782-8224-6310-005" both count.
 _DIGIT_RUN = re.compile(r"(?<![\d])\d(?:[ -]?\d){12,22}(?![\d])")
-_CODE = re.compile(r"(?<![\d$£€₹.,/-])\d{3} ?\d{3}(?![\d.,/-]?\d)")
+
+# Groups of digits joined by one space, dash or dot; a code is such a run of exactly six
+# digits not touching a currency sign, a decimal point or more digits.
+_DIGIT_GROUPS = re.compile(r"(?<![\d$£€₹.,/])\d+(?:[ .-]\d+)*(?![\d]|[.,/:]\d)")
+_SEPARATOR = re.compile(r"[ .-]")
+
+_DIGIT_WORDS = "zero|oh|one|two|three|four|five|six|seven|eight|nine"
+_SPELT_CODE = re.compile(rf"\b(?:{_DIGIT_WORDS})(?:[\s,-]+(?:{_DIGIT_WORDS})){{5,}}\b", re.IGNORECASE)
 
 CODE_MASK = "••••••"
+DATE_MASK = "[date]"
+LINK_MASK = "[link removed]"
+# Nobody younger than this holds a card of their own; a full date older than that is treated as
+# a date of birth. Payment, statement and transaction dates are all far more recent.
+MIN_BIRTH_AGE_YEARS = 14
 
 
 def luhn_valid(digits: str) -> bool:
@@ -51,11 +74,81 @@ def mask_card_numbers(text: str) -> str:
     return text
 
 
+def _is_code(run: str) -> bool:
+    groups = _SEPARATOR.split(run)
+    digits = "".join(groups)
+    if len(digits) != 6:
+        return False
+    # "12.34" style decimals inside are amounts, not codes: a dot only between equal groups.
+    return "." not in run or len({len(group) for group in groups}) == 1
+
+
 def mask_codes(text: str) -> str:
-    """Each standalone six-digit run becomes ••••••."""
-    return _CODE.sub(CODE_MASK, text)
+    """Each six-digit code, however it is written, becomes ••••••."""
+    text = _DIGIT_GROUPS.sub(lambda match: CODE_MASK if _is_code(match.group()) else match.group(), text)
+    return _SPELT_CODE.sub(CODE_MASK, text)
 
 
-def redact(text: str) -> str:
-    """Card numbers to their last four, then six-digit codes masked."""
-    return mask_codes(mask_card_numbers(text))
+# --- dates of birth ---------------------------------------------------------------------------------
+_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_DATE_FORMS = [
+    # 1985-09-30, 1985/9/30
+    re.compile(rf"\b(?P<y>{_YEAR})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}})\b"),
+    # 30/09/1985, 09-30-1985, 30.09.1985 (day or month first: either way it is masked)
+    re.compile(rf"\b(?P<a>\d{{1,2}})[-/.](?P<b>\d{{1,2}})[-/.](?P<y>{_YEAR})\b"),
+    # September 30, 1985 / Sep 30th 1985
+    re.compile(rf"\b(?P<mn>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR})\b", re.I),
+    # 30 Sep 1985 / 30th of September, 1985
+    re.compile(
+        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mn>{_MONTH})\.?,?\s+(?P<y>{_YEAR})\b", re.I
+    ),
+]
+
+
+def _birth_year_limit(today: date | None) -> int:
+    return (today or date.today()).year - MIN_BIRTH_AGE_YEARS
+
+
+def mask_birth_dates(text: str, today: date | None = None) -> str:
+    """Each full date old enough to be a date of birth becomes [date]."""
+    limit = _birth_year_limit(today)
+
+    def replace(match: re.Match[str]) -> str:
+        return DATE_MASK if int(match.group("y")) <= limit else match.group()
+
+    for form in _DATE_FORMS:
+        text = form.sub(replace, text)
+    return text
+
+
+# --- signed links -----------------------------------------------------------------------------------
+_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+# A path segment or query value this long and token-shaped is a credential, not a page name.
+_TOKEN_PART = re.compile(r"[A-Za-z0-9_\-.~%]{24,}")
+_SIGNED_PATHS = ("/statements/download/", "/password-reset/", "token=", "signature=", "sig=")
+
+
+def _is_signed_link(url: str) -> bool:
+    lowered = url.lower()
+    if any(marker in lowered for marker in _SIGNED_PATHS):
+        return True
+    path_and_query = url.split("://", 1)[-1].partition("/")[2]
+    return any(_TOKEN_PART.fullmatch(part) for part in re.split(r"[/?&=#]", path_and_query) if part)
+
+
+def mask_signed_links(text: str) -> str:
+    """Each URL that carries a token (statement downloads, reset links) becomes [link removed]."""
+    return _URL.sub(lambda match: LINK_MASK if _is_signed_link(match.group()) else match.group(), text)
+
+
+def redact(text: str, today: date | None = None) -> str:
+    """Signed links, card numbers, dates of birth and codes, in that order (a link's token may
+    hold digits; a date must be seen whole before its digits look like a code)."""
+    text = mask_signed_links(text)
+    text = mask_card_numbers(text)
+    text = mask_birth_dates(text, today)
+    return mask_codes(text)

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from channels.message_hygiene import CARD_NUMBER_WARNING, screen_message
-from privacy.redaction import CODE_MASK, contains_card_number, luhn_valid, mask_card_numbers, redact
+from privacy.redaction import (
+    CODE_MASK,
+    DATE_MASK,
+    LINK_MASK,
+    contains_card_number,
+    luhn_valid,
+    mask_card_numbers,
+    redact,
+)
 from storage.redacting_tracker_store import REDACTED, redact_events
 
 # Well-known test numbers of the card networks (Luhn-valid, never issued).
@@ -75,3 +85,52 @@ def test_stored_events_lose_codes_dates_of_birth_and_card_numbers():
     assert REDACTED in stored and "card ending 1111" in stored
     # the input is not changed: the live turn still has what it needs
     assert events[1]["text"] == "it's 482913"
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["123456", "123 456", "123-456", "12 34 56", "1 2 3 4 5 6", "12.34.56", "१२३४५६",
+     "one two three four five six", "Four, eight, two, nine, one, three"],
+)
+def test_a_code_is_masked_however_it_is_written(written):
+    assert redact(f"the code is {written} thanks") == f"the code is {CODE_MASK} thanks"
+    assert redact(f"code:{written}") == f"code:{CODE_MASK}"
+
+
+@pytest.mark.parametrize(
+    "kept",
+    ["+1 555 010 2002", "1800-419-2122", "₹1,00,000", "at 10:42", "1.5 lakh", "balance 1234.56",
+     "due 2026-12-05", "12/05", "card ending 2010", "I have one or two questions"],
+)
+def test_phone_numbers_amounts_times_and_card_endings_are_not_codes(kept):
+    assert redact(kept, date(2026, 11, 28)) == kept
+
+
+@pytest.mark.parametrize(
+    "birthday", ["30 Sep 1985", "30th of September, 1985", "September 30 1985", "Sep 30th, 1985",
+                 "1985-09-30", "30/09/1985", "09/30/1985", "30.09.1985"],
+)
+def test_a_date_of_birth_is_masked_wherever_it_is_typed(birthday):
+    assert redact(f"fyi I was born {birthday}, ok", date(2026, 11, 28)) == f"fyi I was born {DATE_MASK}, ok"
+
+
+def test_recent_dates_are_kept_because_payments_and_statements_need_them():
+    for kept in ["pay on Dec 5 2026", "statement of 2026-10-31", "05/11/2025"]:
+        assert redact(kept, date(2026, 11, 28)) == kept
+
+
+def test_signed_links_are_removed_and_ordinary_links_kept():
+    statement = "Here it is: http://localhost:8081/statements/download/eyJzIjoxfQ.aGVsbG8.c2ln (10 minutes)"
+    assert redact(statement) == f"Here it is: {LINK_MASK} (10 minutes)"
+    reset = "https://bank.example/password-reset/abc"
+    assert redact(reset) == LINK_MASK
+    token_shaped = "https://cdn.example/files/Zm9vYmFyYmF6cXV4cXV1eHF1dXg1234"
+    assert redact(token_shaped) == LINK_MASK
+    for kept in ["https://www.americanexpress.com/en-us/", "see https://www.americanexpress.com/en-in/account/login"]:
+        assert redact(kept) == kept
+
+
+def test_a_date_of_birth_typed_outside_its_question_is_not_stored():
+    said = "hi, I'm alex born 30/09/1985"
+    events = [{"event": "user", "text": said, "parse_data": {"text": said, "entities": []}}]
+    assert "1985" not in str(redact_events(events))
