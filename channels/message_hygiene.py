@@ -11,6 +11,9 @@ from privacy.redaction import contains_card_number, mask_card_numbers
 # the NLU pipeline. The customer still gets an answer to the start of it.
 MAX_MESSAGE_CHARS = 2000
 MAX_SENDER_CHARS = 128
+# An empty message is still a turn: it reaches the assistant as a message it cannot understand,
+# so the customer gets the usual polite "say it another way" answer.
+EMPTY_MESSAGE_PAYLOAD = "/nlu_fallback"
 
 _WHITESPACE_RUN = re.compile(r"[ \t]+")
 
@@ -18,6 +21,9 @@ _WHITESPACE_RUN = re.compile(r"[ \t]+")
 def clean_text(text: str) -> str:
     """Drops control and invisible format characters (zero-width, bidi overrides), collapses
     spaces, trims and caps the length."""
+    # Cut first: whatever follows is linear in the text, and a 100 MB body must not block the
+    # event loop (the spare allows for characters dropped below).
+    text = text[: MAX_MESSAGE_CHARS * 2]
     kept = []
     for char in text:
         if char in "\n\t":

@@ -7,6 +7,9 @@
 - A request without a valid platform signature gets 401 `{"error": "invalid_signature"}`.
 - Text is screened exactly like the REST channel's (card numbers cut to their last four with a
   warning said first, control characters dropped, length capped) and never logged.
+- The conversation is `<channel>:<the platform's ID>` (channels/conversations.py), so no other
+  channel can name it; messages per conversation are limited (channels/guard.py). There is no
+  per-address limit here: every webhook comes from the platform's own servers.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.message_hygiene import screen_message
-from channels.rest import EMPTY_MESSAGE_PAYLOAD
+from channels.conversations import NamespacedOutput, namespaced
+from channels.guard import SLOW_DOWN, chat_guard
+from channels.message_hygiene import EMPTY_MESSAGE_PAYLOAD, screen_message
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +98,11 @@ def screened(on_new_message: OnNewMessage, channel: str) -> OnNewMessage:
     async def handle(message: UserMessage) -> None:
         text, warnings = screen_message(message.text or "")
         message.text = text or EMPTY_MESSAGE_PAYLOAD
+        message.sender_id = namespaced(channel, message.sender_id)
+        message.output_channel = NamespacedOutput(message.output_channel, channel)
+        if not await chat_guard().allow(message.sender_id):
+            await say(message.output_channel, message.sender_id, SLOW_DOWN, channel)
+            return
         for warning in warnings:
             await say(message.output_channel, message.sender_id, warning, channel)
         try:

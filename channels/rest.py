@@ -2,6 +2,12 @@
 
 Same path and reply format as Rasa's own (`POST /webhooks/rest/webhook`), so clients
 need no change. Unlike Rasa's, it never writes the message text into a log.
+
+The sender is not authenticated here, so this channel is for demos and `curl`: on in demo mode,
+off (404) in production unless REST_CHANNEL=1 (the in-app channel is the authenticated REST).
+Its conversations are `rest:<sender>`, so a REST client can never speak in another channel's
+conversation (a customer's SMS, Telegram or widget conversation). Messages are limited per
+conversation and per client address (429).
 """
 
 from __future__ import annotations
@@ -16,17 +22,25 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.message_hygiene import is_valid_sender, screen_message
+from channels.conversations import NamespacedOutput, log_id, namespaced
+from channels.guard import chat_guard
+from channels.message_hygiene import EMPTY_MESSAGE_PAYLOAD, is_valid_sender, screen_message
+from channels.messaging import channel_off_blueprint
 
 logger = logging.getLogger(__name__)
 
-# An empty message is still a turn: it reaches the assistant as a message it cannot understand,
-# so the customer gets the usual polite "say it another way" answer.
-EMPTY_MESSAGE_PAYLOAD = "/nlu_fallback"
 
 
 def bad_request(reason: str) -> HTTPResponse:
     return response.json({"error": "bad_request", "reason": reason}, status=400)
+
+
+def too_many_requests(retry_after_s: int) -> HTTPResponse:
+    return response.json(
+        {"error": "too_many_requests", "retry_after": retry_after_s},
+        status=429,
+        headers={"Retry-After": str(retry_after_s)},
+    )
 
 
 def parse_body(request: Request) -> tuple[dict[str, Any] | None, str | None]:
@@ -52,6 +66,9 @@ class RestChannel(InputChannel):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        guard = chat_guard()
+        if not guard.settings.rest_channel_on:
+            return channel_off_blueprint(self.name())
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -63,6 +80,10 @@ class RestChannel(InputChannel):
             body, reason = parse_body(request)
             if body is None:
                 return bad_request(reason or "malformed request")
+            conversation = namespaced(self.name(), body["sender"])
+            address_key = guard.key(guard.request_address(request))
+            if not await guard.allow(conversation, address_key):
+                return too_many_requests(guard.settings.limit_window_s)
             text, warnings = screen_message(body["message"])
             text = text or EMPTY_MESSAGE_PAYLOAD
             collector = CollectingOutputChannel()
@@ -70,16 +91,17 @@ class RestChannel(InputChannel):
                 await on_new_message(
                     UserMessage(
                         text,
-                        collector,
-                        body["sender"],
+                        NamespacedOutput(collector, self.name()),
+                        conversation,
                         input_channel=self.name(),
-                        metadata=body.get("metadata"),
+                        metadata=guard.with_client(body.get("metadata"), address_key),
                     )
                 )
             except CancelledError:
-                logger.error("REST message timed out (sender %s)", body["sender"])
-            except Exception:
-                logger.exception("REST message failed (sender %s)", body["sender"])
+                logger.error("REST message timed out (conversation %s)", log_id(conversation))
+            except Exception as error:
+                failure = type(error).__name__
+                logger.error("REST message failed (conversation %s): %s", log_id(conversation), failure)
             said_first = [{"recipient_id": body["sender"], "text": warning} for warning in warnings]
             return response.json(said_first + collector.messages)
 

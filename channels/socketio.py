@@ -3,10 +3,17 @@
 - Rasa 3.6 calls python-socketio's `enter_room` without awaiting it (a coroutine since 5.10), so
   with session persistence the browser never joined its room and never got a reply
   (RasaHQ/rasa#13027). Here it is awaited.
+- Sessions are issued by the server: `session_request {session_id, session_secret}` continues a
+  session only when the secret is the one the server issued for it (an HMAC of the ID under
+  WIDGET_SESSION_SECRET, itsdangerous, with WIDGET_SESSION_PREVIOUS_SECRETS still accepted);
+  anything else gets a new, empty conversation with a new ID and secret. Messages go to the
+  session the connection was confirmed for, never to one the client names. The conversation is
+  `socketio:<session ID>` (channels/conversations.py).
+- Only pages in WIDGET_ORIGINS may connect from a browser (the Origin header); the demo website
+  in demo mode. A connection without an Origin (not a browser) is not a cross-site risk.
 - Messages are screened like the REST channel's: control characters dropped, length capped,
-  card numbers cut to their last four with a warning said first.
-- The session ID names the conversation (and its identity check), so only an unguessable one is
-  accepted; anything else gets a fresh random one.
+  card numbers cut to their last four with a warning said first; limited per conversation and
+  per client address (a polite line when over); socket.io packets are capped at 64 KB.
 - Live agent handoff: before the assistant sees a message, the account service is asked (at most
   HANDOFF_TIMEOUT_S, 2 s by default) whether the conversation is waiting for or with a person; if
   so the message goes into the handoff case and the assistant stays quiet. When the service does
@@ -20,13 +27,12 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-import os
-import re
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
+from itsdangerous import BadSignature, Signer
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
 from sanic import Blueprint, response
@@ -34,31 +40,18 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from channels.message_hygiene import screen_message
-from channels.rest import EMPTY_MESSAGE_PAYLOAD
+from channels.conversations import NamespacedOutput, log_id, namespaced, platform_id
+from channels.guard import SLOW_DOWN, chat_guard
+from channels.message_hygiene import EMPTY_MESSAGE_PAYLOAD, screen_message
+from common.settings import secret
 
 logger = logging.getLogger(__name__)
 
-SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
-DEMO_SERVICE_TOKEN = "demo-account-service-token"
+SESSION_SECRET_SALT = "widget-session"
 # While waiting for a person, these take the customer out of the queue, back to the assistant.
 LEAVE_QUEUE = {"cancel", "stop", "quit", "exit", "leave the queue", "back to the assistant", "never mind"}
 MAX_AGENT_TEXT = 2000
-
-
-def handoff_settings(env: dict[str, str] | None = None) -> dict[str, Any]:
-    env = dict(os.environ) if env is None else env
-    service_token = env.get("ACCOUNT_SERVICE_TOKEN") or DEMO_SERVICE_TOKEN
-    try:
-        timeout = min(max(float(env.get("HANDOFF_TIMEOUT_S") or "2"), 0.2), 2.0)
-    except ValueError:
-        timeout = 2.0
-    return {
-        "service_url": (env.get("ACCOUNT_SERVICE_URL") or "http://localhost:8081").rstrip("/"),
-        "service_token": service_token,
-        "relay_token": env.get("AGENT_RELAY_TOKEN") or service_token,
-        "timeout_s": timeout,
-    }
+MAX_PACKET_BYTES = 64 * 1024
 
 
 def handoff_notice(handoff: dict[str, Any]) -> str:
@@ -79,8 +72,29 @@ def handoff_notice(handoff: dict[str, Any]) -> str:
     return ""
 
 
-def acceptable_session_id(value: Any) -> str:
-    return value if isinstance(value, str) and SESSION_ID.match(value) else uuid.uuid4().hex
+class WidgetSessions:
+    """Issues widget session IDs with their secrets, and checks a secret a widget presents."""
+
+    def __init__(self, keys: list[str]) -> None:
+        # itsdangerous: signs with the last key, accepts any (key rotation).
+        self._signer = Signer(keys, salt=SESSION_SECRET_SALT)
+
+    def issue(self) -> tuple[str, str]:
+        session_id = uuid.uuid4().hex
+        return session_id, self.secret_for(session_id)
+
+    def secret_for(self, session_id: str) -> str:
+        return self._signer.get_signature(session_id).decode()
+
+    def continues(self, session_id: Any, session_secret: Any) -> bool:
+        if not (isinstance(session_id, str) and isinstance(session_secret, str)):
+            return False
+        if not (0 < len(session_id) <= 64 and 0 < len(session_secret) <= 128):
+            return False
+        try:
+            return self._signer.verify_signature(session_id.encode(), session_secret.encode())
+        except BadSignature:
+            return False
 
 
 class SocketIOChannel(InputChannel):
@@ -94,7 +108,6 @@ class SocketIOChannel(InputChannel):
         return cls(
             user_message_evt=credentials.get("user_message_evt", "user_uttered"),
             bot_message_evt=credentials.get("bot_message_evt", "bot_uttered"),
-            session_persistence=credentials.get("session_persistence", True),
             socketio_path=credentials.get("socketio_path", "/socket.io"),
             metadata_key=credentials.get("metadata_key", "customData"),
         )
@@ -103,33 +116,35 @@ class SocketIOChannel(InputChannel):
         self,
         user_message_evt: str = "user_uttered",
         bot_message_evt: str = "bot_uttered",
-        session_persistence: bool = True,
         socketio_path: str = "/socket.io",
         metadata_key: str = "customData",
     ) -> None:
         self.user_message_evt = user_message_evt
         self.bot_message_evt = bot_message_evt
-        self.session_persistence = session_persistence
         self.socketio_path = socketio_path
         self.metadata_key = metadata_key
         self.sio: AsyncServer | None = None
-        self.handoff = handoff_settings()
+        self.guard = chat_guard()
+        self.sessions = WidgetSessions(self.guard.settings.widget_session_keys)
         self._client: aiohttp.ClientSession | None = None
 
     def _service(self) -> aiohttp.ClientSession:
+        settings = self.guard.settings
         if self._client is None or self._client.closed:
             self._client = aiohttp.ClientSession(
-                headers={"Authorization": f"Bearer {self.handoff['service_token']}"},
-                timeout=aiohttp.ClientTimeout(total=self.handoff["timeout_s"]),
+                headers={"Authorization": f"Bearer {secret(settings.channels_service_token)}"},
+                timeout=aiohttp.ClientTimeout(total=settings.handoff_timeout_s),
             )
         return self._client
+
+    def _service_url(self, path: str) -> str:
+        return self.guard.settings.account_service_url.rstrip("/") + path
 
     async def leave_queue(self, conversation: str) -> bool:
         """True when a waiting handoff was cancelled (False: nothing waiting, or no answer)."""
         try:
             async with self._service().post(
-                f"{self.handoff['service_url']}/handoffs/active/cancel",
-                json={"conversation_id": conversation},
+                self._service_url("/handoffs/active/cancel"), json={"conversation_id": conversation}
             ) as reply:
                 return reply.status == 200
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
@@ -143,7 +158,7 @@ class SocketIOChannel(InputChannel):
             return None
         try:
             async with self._service().post(
-                f"{self.handoff['service_url']}/handoffs/active/messages",
+                self._service_url("/handoffs/active/messages"),
                 json={"conversation_id": conversation, "text": text},
             ) as reply:
                 if reply.status == 201:
@@ -159,8 +174,13 @@ class SocketIOChannel(InputChannel):
         return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        # Any origin: the widget is meant to be embedded on the issuer's pages.
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        settings = self.guard.settings
+        # A list: only these pages; None: the Rasa server's own origin only (engine.io's rule).
+        sio = AsyncServer(
+            async_mode="sanic",
+            cors_allowed_origins=settings.widget_origin_list or None,
+            max_http_buffer_size=MAX_PACKET_BYTES,
+        )
         webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
 
@@ -168,67 +188,85 @@ class SocketIOChannel(InputChannel):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @sio.on("connect")
+        async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+            request = environ.get("sanic.request")
+            peer = request.ip if request is not None else environ.get("REMOTE_ADDR")
+            address = self.guard.address(peer, environ.get("HTTP_X_FORWARDED_FOR"))
+            await sio.save_session(sid, {"client_key": self.guard.key(address)})
+
         @sio.on("session_request")
         async def session_request(sid: str, data: Any) -> None:
-            requested = data.get("session_id") if isinstance(data, dict) else None
-            session_id = acceptable_session_id(requested)
-            if self.session_persistence:
-                await sio.enter_room(sid, session_id)
-            await sio.emit("session_confirm", session_id, room=sid)
+            data = data if isinstance(data, dict) else {}
+            session_id, session_secret = data.get("session_id"), data.get("session_secret")
+            if not self.sessions.continues(session_id, session_secret):
+                session_id, session_secret = self.sessions.issue()
+            state = await sio.get_session(sid)
+            previous = state.get("session_id")
+            if previous and previous != session_id:
+                await sio.leave_room(sid, previous)
+            await sio.save_session(sid, {**state, "session_id": session_id})
+            await sio.enter_room(sid, session_id)
+            confirmed = {"session_id": session_id, "session_secret": session_secret}
+            await sio.emit("session_confirm", confirmed, room=sid)
 
         @sio.on(self.user_message_evt)
         async def handle_message(sid: str, data: Any) -> None:
             if not isinstance(data, dict):
                 return
-            if self.session_persistence:
-                session_id = data.get("session_id")
-                if not (isinstance(session_id, str) and SESSION_ID.match(session_id)):
-                    await sio.emit("session_error", {"reason": "request a session first"}, room=sid)
-                    return
-                sender_id = session_id
-            else:
-                sender_id = sid
+            state = await sio.get_session(sid)
+            session_id = state.get("session_id")
+            if not session_id or data.get("session_id") not in (None, session_id):
+                await sio.emit("session_error", {"reason": "request a session first"}, room=sid)
+                return
+            conversation = namespaced(self.name(), session_id)
+            output = SocketIOOutput(sio, self.bot_message_evt)
+            if not await self.guard.allow(conversation, state.get("client_key")):
+                await output.send_text_message(session_id, SLOW_DOWN)
+                return
             message = data.get("message")
             text, warnings = screen_message(message if isinstance(message, str) else "")
             metadata = data.get(self.metadata_key)
-            output = SocketIOOutput(sio, self.bot_message_evt)
             for warning in warnings:
-                await output.send_text_message(sender_id, warning)
-            if text.strip(" .!").lower() in LEAVE_QUEUE and await self.leave_queue(sender_id):
+                await output.send_text_message(session_id, warning)
+            if text.strip(" .!").lower() in LEAVE_QUEUE and await self.leave_queue(conversation):
                 notice = "You've left the queue and you're back with the assistant. What can I do for you?"
-                await sio.emit(self.bot_message_evt, {"text": notice, "notice": True}, room=sender_id)
+                await sio.emit(self.bot_message_evt, {"text": notice, "notice": True}, room=session_id)
                 return
-            handoff = await self.to_handoff(sender_id, text)
+            handoff = await self.to_handoff(conversation, text)
             if handoff is not None:
                 # With a person (or leaving them a message): the assistant stays quiet. An empty
                 # line still tells the widget that the message arrived (it stops "typing").
                 notice = handoff_notice(handoff)
-                await sio.emit(self.bot_message_evt, {"text": notice, "notice": True}, room=sender_id)
+                await sio.emit(self.bot_message_evt, {"text": notice, "notice": True}, room=session_id)
                 return
             try:
                 await on_new_message(
                     UserMessage(
                         text or EMPTY_MESSAGE_PAYLOAD,
-                        output,
-                        sender_id,
+                        NamespacedOutput(output, self.name()),
+                        conversation,
                         input_channel=self.name(),
-                        metadata=metadata if isinstance(metadata, dict) else None,
+                        metadata=self.guard.with_client(
+                            metadata if isinstance(metadata, dict) else None, state.get("client_key")
+                        ),
                     )
                 )
-            except Exception:
-                logger.exception("socket.io message failed (session %s)", sender_id)
+            except Exception as error:
+                logger.error("socket.io message failed (%s, %s)", log_id(conversation), type(error).__name__)
 
         @webhook.route("/agent_message", methods=["POST"])
         async def agent_message(request: Request) -> HTTPResponse:
             """An agent's line (or a notice) for the customer's widget, from the agent console."""
             given = request.headers.get("Authorization", "")
-            expected = f"Bearer {self.handoff['relay_token']}"
+            expected = f"Bearer {secret(settings.agent_relay_token)}"
             if not hmac.compare_digest(given.encode(), expected.encode()):
                 return response.json({"error": "unauthorized"}, status=401)
             data = request.json if isinstance(request.json, dict) else {}
             conversation, text = data.get("conversation_id"), data.get("text")
             agent = data.get("agent")
-            if not (isinstance(conversation, str) and SESSION_ID.match(conversation)):
+            room = platform_id(conversation, self.name()) if isinstance(conversation, str) else None
+            if not room:
                 return response.json({"error": "bad_request", "reason": "conversation_id"}, status=400)
             if not (isinstance(text, str) and 0 < len(text.strip()) <= MAX_AGENT_TEXT):
                 return response.json({"error": "bad_request", "reason": "text"}, status=400)
@@ -237,7 +275,7 @@ class SocketIOChannel(InputChannel):
                 message["agent"] = {"name": agent.strip()[:60]}
             else:
                 message["notice"] = True
-            await sio.emit(self.bot_message_evt, message, room=conversation)
+            await sio.emit(self.bot_message_evt, message, room=room)
             return response.json({"status": "sent"})
 
         return webhook

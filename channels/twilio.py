@@ -36,6 +36,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
 from channels.choices import chosen_payload, numbered_text, offered_choices
+from channels.conversations import namespaced
 from channels.message_hygiene import clean_text
 from channels.messaging import (
     API_TIMEOUT_S,
@@ -201,7 +202,7 @@ async def last_choices(request: Request, sender: str) -> list[dict[str, Any]] | 
     if agent is None or agent.tracker_store is None:
         return None
     try:
-        tracker = await agent.tracker_store.retrieve(sender)
+        tracker = await agent.tracker_store.retrieve(namespaced(TwilioInput.name(), sender))
     except Exception as error:
         logger.warning("twilio: the conversation could not be read for choices (%s)", type(error).__name__)
         return None

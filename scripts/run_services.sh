@@ -36,10 +36,13 @@ if [ "${1:-}" = "--shell" ]; then
   exit 0
 fi
 
-.venv/bin/rasa run --model models --enable-api --interface "$RASA_HOST" --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints endpoints.yml >var/rasa.log 2>&1 &
+# The Rasa server with our settings checks; its HTTP API needs a JWT (var/rasa-api-token).
+.venv/bin/python -m rasa_server >var/rasa.log 2>&1 &
 pids+=($!)
-wait_healthy "Rasa server" "http://localhost:$RASA_PORT/status" 180
+wait_healthy "Rasa server" "http://localhost:$RASA_PORT/" 180
+if [ -n "${RASA_JWT_SECRET:-}" ]; then
+  (umask 077 && .venv/bin/python -m rasa_server.api_token --days 7 >var/rasa-api-token)
+fi
 
 # The website demo with the chat widget (web/); the widget connects to Rasa at RASA_URL.
 export WEB_PORT="${WEB_PORT:-8080}"
@@ -53,7 +56,7 @@ cat <<TXT
 The assistant is running (logs in var/):
   website          http://localhost:$WEB_PORT   (the support page with the chat widget; demo phone in demo mode)
   agent console    http://localhost:$WEB_PORT/agent   (demo mode: agent / demo-agent-password; AGENT_USERS otherwise)
-  Rasa server      http://localhost:$RASA_PORT   (REST: POST /webhooks/rest/webhook)
+  Rasa server      http://localhost:$RASA_PORT   (REST: POST /webhooks/rest/webhook; HTTP API: Authorization: Bearer \$(cat var/rasa-api-token))
   action server    http://localhost:$ACTION_PORT/health
   account service  http://localhost:$ACCOUNT_SERVICE_PORT   (API: /openapi.json; demo outbox: /demo/outbox?user_id=alex.morgan)
 Press Ctrl-C to stop everything.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from rasa_server.api_token import api_token
 from tests.in_app_env import in_app_env
 from tests.messaging_env import messaging_env
 from tests.platform_standin import running_standin
@@ -56,6 +58,8 @@ def stop(process: subprocess.Popen) -> None:
 
 
 DEMO_TOKEN = "demo-account-service-token"
+# The Rasa server's HTTP API is on only with a JWT secret; tests call it with an admin token.
+RASA_JWT_SECRET = secrets.token_urlsafe(32)
 
 
 class Assistant:
@@ -119,8 +123,18 @@ class Assistant:
         reply.raise_for_status()
         return reply.json()
 
+    def api(self, method: str, path: str, **kwargs) -> requests.Response:
+        """Rasa's HTTP API, with an admin JWT as a tool in demo mode would use it."""
+        headers = {"Authorization": f"Bearer {api_token(RASA_JWT_SECRET)}"}
+        return requests.request(method, f"{self.rasa_url}{path}", headers=headers, timeout=30, **kwargs)
+
     def parse(self, text: str) -> dict:
-        reply = requests.post(f"{self.rasa_url}/model/parse", json={"text": text}, timeout=30)
+        reply = self.api("POST", "/model/parse", json={"text": text})
+        reply.raise_for_status()
+        return reply.json()
+
+    def tracker(self, conversation_id: str) -> dict:
+        reply = self.api("GET", f"/conversations/{conversation_id}/tracker")
         reply.raise_for_status()
         return reply.json()
 
@@ -149,6 +163,9 @@ def _assistant(tmp_path_factory: pytest.TempPathFactory, stack: ExitStack) -> It
         "ACCOUNT_SERVICE_URL": proxy_url,
         "ACCOUNT_SERVICE_TOKEN": DEMO_TOKEN,
         "DEMO_MODE": "1",
+        "RASA_HOST": "127.0.0.1",
+        "RASA_PORT": str(rasa_port),
+        "RASA_JWT_SECRET": RASA_JWT_SECRET,
         # Agents on the chat whatever the time; tests switch to never with POST /demo/agent-hours.
         "AGENT_HOURS": "always",
         "RASA_TELEMETRY_ENABLED": "false",
@@ -193,28 +210,8 @@ def _assistant(tmp_path_factory: pytest.TempPathFactory, stack: ExitStack) -> It
             )
         )
         wait_until_healthy(f"http://127.0.0.1:{action_port}/health", processes[-1], 60, logs["actions"])
-        processes.append(
-            start(
-                [
-                    str(VENV_BIN / "rasa"),
-                    "run",
-                    "--model",
-                    "models",
-                    "--enable-api",
-                    "--interface",
-                    "127.0.0.1",
-                    "--port",
-                    str(rasa_port),
-                    "--credentials",
-                    "credentials.yml",
-                    "--endpoints",
-                    "endpoints.yml",
-                ],
-                env,
-                logs["rasa"],
-            )
-        )
-        wait_until_healthy(f"http://127.0.0.1:{rasa_port}/status", processes[-1], 240, logs["rasa"])
+        processes.append(start([sys.executable, "-m", "rasa_server"], env, logs["rasa"]))
+        wait_until_healthy(f"http://127.0.0.1:{rasa_port}/", processes[-1], 240, logs["rasa"])
         running = Assistant(f"http://127.0.0.1:{rasa_port}", service_url, proxy_url, workdir, logs)
         running.standin_url = standin  # the messaging platforms' stand-in API
         yield running

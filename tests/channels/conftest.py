@@ -44,7 +44,7 @@ class Customer:
         self.assistant = assistant
         self.standin = Standin(assistant.standin_url)
         self.to = ""  # where the platform delivers the replies
-        self.conversation_id = ""  # the sender Rasa sees
+        self.conversation_id = ""  # the conversation Rasa sees: "<channel>:<the platform's ID>"
 
     @property
     def url(self) -> str:
@@ -98,11 +98,8 @@ class Customer:
 
     def user_texts(self) -> list[str]:
         """What the assistant recorded the customer as saying (the tracker's user events)."""
-        reply = requests.get(
-            f"{self.assistant.rasa_url}/conversations/{self.conversation_id}/tracker", timeout=30
-        )
-        reply.raise_for_status()
-        return [event.get("text") for event in reply.json()["events"] if event["event"] == "user"]
+        tracker = self.assistant.tracker(self.conversation_id)
+        return [event.get("text") for event in tracker["events"] if event["event"] == "user"]
 
 
 def texts(replies: list[dict[str, Any]]) -> str:
@@ -122,7 +119,8 @@ class TelegramCustomer(Customer):
         self.user_id = random.randrange(10**8, 10**10)
         self.chat_id = self.user_id if chat_type == "private" else -random.randrange(10**9, 10**12)
         self.chat_type = chat_type
-        self.to = self.conversation_id = str(self.chat_id)
+        self.to = str(self.chat_id)
+        self.conversation_id = f"telegram:{self.chat_id}"
 
     def _user(self) -> dict[str, Any]:
         return {"id": self.user_id, "is_bot": False, "first_name": "Alex", "language_code": "en"}
@@ -196,7 +194,7 @@ class SlackCustomer(Customer):
         self.channel = prefix + uuid.uuid4().hex[:10].upper()
         self.channel_type = channel_type
         self.to = self.channel
-        self.conversation_id = self.user_id
+        self.conversation_id = f"slack:{self.user_id}"
 
     def event(self, text: str, event_type: str = "message") -> dict[str, Any]:
         ts = f"{time.time():.6f}"
@@ -266,7 +264,8 @@ class TwilioCustomer(Customer):
         super().__init__(assistant)
         phone = f"+1555{random.randrange(10**6, 10**7)}"
         self.whatsapp = whatsapp
-        self.to = self.conversation_id = f"whatsapp:{phone}" if whatsapp else phone
+        self.to = f"whatsapp:{phone}" if whatsapp else phone
+        self.conversation_id = f"twilio:{self.to}"
 
     def params(self, text: str) -> dict[str, str]:
         sid = "SM" + uuid.uuid4().hex
@@ -319,7 +318,8 @@ class FacebookCustomer(Customer):
 
     def __init__(self, assistant: Assistant) -> None:
         super().__init__(assistant)
-        self.to = self.conversation_id = str(random.randrange(10**15, 10**16))
+        self.to = str(random.randrange(10**15, 10**16))
+        self.conversation_id = f"facebook:{self.to}"
 
     def event(self, message: dict[str, Any] | None = None, postback: dict[str, Any] | None = None) -> dict:
         event: dict[str, Any] = {

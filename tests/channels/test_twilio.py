@@ -44,7 +44,7 @@ def test_whatsapp_replies_come_from_the_whatsapp_sender_with_numbered_choices(as
     greeting = customer.say("hello")
     assert GREETING_CHOICES in texts(greeting)
     assert all(reply["from"] == creds.TWILIO_WHATSAPP_NUMBER for reply in greeting)
-    assert customer.conversation_id.startswith("whatsapp:+1555")
+    assert customer.conversation_id.startswith("twilio:whatsapp:+1555")
     assert "User ID" in texts(customer.say("3"))
 
 

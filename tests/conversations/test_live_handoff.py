@@ -9,13 +9,16 @@ import uuid
 import pytest
 import requests
 
-from tests.conftest import DEMO_TOKEN
+from common.settings import DEMO_SECRETS
 from tests.conversations.test_socketio import Browser, texts
 
 pytestmark = pytest.mark.asyncio
 
 
-def relay(assistant, body: dict, token: str = DEMO_TOKEN) -> requests.Response:
+RELAY_TOKEN = DEMO_SECRETS["AGENT_RELAY_TOKEN"]
+
+
+def relay(assistant, body: dict, token: str = RELAY_TOKEN) -> requests.Response:
     return requests.post(
         f"{assistant.rasa_url}/webhooks/socketio/agent_message",
         json=body,
@@ -32,7 +35,8 @@ def hours(assistant, mode: str) -> None:
 
 async def test_an_agent_takes_over_and_hands_back(assistant):
     browser = Browser(assistant.rasa_url)
-    session = await browser.open(uuid.uuid4().hex)
+    await browser.open()
+    session = browser.conversation
     try:
         opened = texts(await browser.say("I want to talk to a person"))
         assert "reference is HO-" in opened and "minutes" in opened
@@ -62,16 +66,21 @@ async def test_an_agent_takes_over_and_hands_back(assistant):
         await browser.close()
 
 
-async def test_the_relay_needs_the_token_and_a_real_conversation(assistant):
-    session = uuid.uuid4().hex
+async def test_the_relay_needs_the_token_and_a_widget_conversation(assistant):
+    session = f"socketio:{uuid.uuid4().hex}"
     assert relay(assistant, {"conversation_id": session, "text": "hi"}, token="wrong").status_code == 401
-    assert relay(assistant, {"conversation_id": "1", "text": "hi"}).status_code == 400
+    # The service token is not the relay's: each caller has its own secret.
+    token = DEMO_SECRETS["ACCOUNT_SERVICE_TOKEN"]
+    assert relay(assistant, {"conversation_id": session, "text": "hi"}, token=token).status_code == 401
+    for other in ("1", uuid.uuid4().hex, f"telegram:{uuid.uuid4().hex}", "socketio:"):
+        assert relay(assistant, {"conversation_id": other, "text": "hi"}).status_code == 400
     assert relay(assistant, {"conversation_id": session, "text": ""}).status_code == 400
 
 
 async def test_outside_agent_hours_the_next_message_is_saved_for_the_team(assistant):
     browser = Browser(assistant.rasa_url)
-    session = await browser.open(uuid.uuid4().hex)
+    await browser.open()
+    session = browser.conversation
     hours(assistant, "never")
     try:
         closed = texts(await browser.say("I want to talk to a person"))
@@ -90,7 +99,7 @@ async def test_outside_agent_hours_the_next_message_is_saved_for_the_team(assist
 
 async def test_when_the_service_does_not_answer_the_assistant_does(assistant):
     browser = Browser(assistant.rasa_url)
-    await browser.open(uuid.uuid4().hex)
+    await browser.open()
     assistant.set_fault("down")
     try:
         answered = texts(await browser.say("what are the password requirements?"))
@@ -111,7 +120,8 @@ async def test_a_person_asked_for_in_the_middle_of_a_task_then_the_assistant_goe
 
 async def test_a_waiting_customer_types_cancel_and_is_back_with_the_assistant(assistant):
     browser = Browser(assistant.rasa_url)
-    session = await browser.open(uuid.uuid4().hex)
+    await browser.open()
+    session = browser.conversation
     try:
         assert "reference is HO-" in texts(await browser.say("I want to talk to a person"))
         assert 'type "cancel"' in texts(await browser.say("are you there?"))

@@ -4,7 +4,6 @@ room, a reload (new connection, same session) continues the conversation, input 
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 import pytest
 import socketio
@@ -20,15 +19,30 @@ class Browser:
         self.client = socketio.AsyncClient(reconnection=False)
         self.replies: asyncio.Queue = asyncio.Queue()
         self.session_id: str | None = None
+        self.session_secret: str | None = None
+        self.errors: asyncio.Queue = asyncio.Queue()
         self.client.on("bot_uttered", self.replies.put)
+        self.client.on("session_error", self.errors.put)
 
-    async def open(self, session_id: str | None = None) -> str:
+    async def open(
+        self, session_id: str | None = None, session_secret: str | None = None, headers: dict | None = None
+    ) -> str:
+        """Connects and asks for a session (a new one, or the given one with its secret)."""
         confirmed: asyncio.Future = asyncio.get_running_loop().create_future()
-        self.client.on("session_confirm", lambda sid: confirmed.done() or confirmed.set_result(sid))
-        await self.client.connect(self.url, socketio_path="/socket.io", transports=["polling"])
-        await self.client.emit("session_request", {"session_id": session_id})
-        self.session_id = await asyncio.wait_for(confirmed, 10)
+        self.client.on("session_confirm", lambda data: confirmed.done() or confirmed.set_result(data))
+        await self.client.connect(
+            self.url, socketio_path="/socket.io", transports=["polling"], headers=headers or {}
+        )
+        request = {"session_id": session_id, "session_secret": session_secret}
+        await self.client.emit("session_request", request)
+        session = await asyncio.wait_for(confirmed, 10)
+        self.session_id, self.session_secret = session["session_id"], session["session_secret"]
         return self.session_id
+
+    @property
+    def conversation(self) -> str:
+        """The conversation ID the tracker and the account service know."""
+        return f"socketio:{self.session_id}"
 
     async def say(self, text: str, quiet_s: float = 1.5) -> list[dict]:
         await self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})
@@ -50,22 +64,38 @@ def texts(replies: list[dict]) -> str:
 
 async def test_a_reply_reaches_the_browser_and_a_reload_continues_the_conversation(assistant):
     first = Browser(assistant.rasa_url)
-    session_id = await first.open(uuid.uuid4().hex)
+    session_id = await first.open()
     assert "User ID" in texts(await first.say("what's my balance"))
     await first.close()
-    # A reload: a new connection with the session kept in the page's storage.
+    # A reload: a new connection with the session and its secret kept in the page's storage.
     second = Browser(assistant.rasa_url)
-    assert await second.open(session_id) == session_id
+    assert await second.open(session_id, first.session_secret) == session_id
     answered = texts(await second.say("what are the password requirements?"))
     assert "12 characters" in answered and "User ID" in answered  # still inside the balance check
     await second.close()
 
 
-async def test_a_guessable_session_id_is_replaced_by_a_random_one(assistant):
-    browser = Browser(assistant.rasa_url)
-    given = await browser.open("1")
-    assert given != "1" and len(given) >= 16
-    await browser.close()
+async def test_a_session_named_without_its_secret_gets_a_new_empty_conversation(assistant):
+    owner = Browser(assistant.rasa_url)
+    session_id = await owner.open()
+    assert "User ID" in texts(await owner.say("what's my balance"))
+    for forged_secret in (None, "", "x" * 27, owner.session_secret[:-1] + "A"):
+        intruder = Browser(assistant.rasa_url)
+        given = await intruder.open(session_id, forged_secret)
+        assert given != session_id and len(given) >= 16
+        # The intruder's message goes to its own new conversation, not the owner's form.
+        assert "User ID" not in texts(await intruder.say("what are the password requirements?"))
+        await intruder.close()
+    # Naming another session in a message does not move it there either.
+    intruder = Browser(assistant.rasa_url)
+    await intruder.open()
+    await intruder.client.emit("user_uttered", {"message": "alex.morgan", "session_id": session_id})
+    refused = await asyncio.wait_for(intruder.errors.get(), 10)
+    assert refused == {"reason": "request a session first"}
+    await intruder.close()
+    events = assistant.tracker(owner.conversation)["events"]
+    assert [e["text"] for e in events if e["event"] == "user"] == ["what's my balance"]
+    await owner.close()
 
 
 async def test_a_card_number_is_warned_about_first(assistant):

@@ -33,12 +33,6 @@ const DEFAULTS = {
   startOpen: false,
 };
 
-function newSessionId() {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 function el(doc, tag, attrs = {}, children = []) {
   const node = doc.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
@@ -312,9 +306,13 @@ export function mount(userOptions = {}) {
     autoConnect: false,
   });
 
+  // The server issues the session ID and its secret; both are sent back to continue it (a
+  // reload). Without the right secret the server starts a new, empty conversation.
   function requestSession() {
-    if (!store.state.sessionId) store.update({ sessionId: newSessionId() });
-    socket.emit("session_request", { session_id: store.state.sessionId });
+    socket.emit("session_request", {
+      session_id: store.state.sessionId || null,
+      session_secret: store.state.sessionSecret || null,
+    });
   }
 
   socket.on("connect", () => {
@@ -324,10 +322,16 @@ export function mount(userOptions = {}) {
 
   socket.on("session_confirm", (confirmed) => {
     const sessionId = typeof confirmed === "string" ? confirmed : confirmed?.session_id;
+    const sessionSecret = typeof confirmed?.session_secret === "string" ? confirmed.session_secret : null;
     if (!sessionId || !SESSION_ID.test(sessionId)) return;
     if (sessionId !== store.state.sessionId) {
       // The server started another conversation: the old history belongs to a different one.
-      store.update({ sessionId, messages: store.state.messages.filter((m) => m.pending), greeted: false });
+      store.update({
+        sessionId,
+        sessionSecret,
+        messages: store.state.messages.filter((m) => m.pending),
+        greeted: false,
+      });
       renderAll();
     }
     ready = true;

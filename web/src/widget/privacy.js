@@ -1,7 +1,8 @@
 // What the widget shows and keeps in the browser of what the customer typed: a one-time code
 // and a card number never stay on screen or in localStorage (the server redacts its own copy).
 
-const CODE_ONLY = /^\s*\d{3}[ -]?\d{3}\s*$/;
+// Six digits in any script, however they are spaced ("123 456", "12-34-56", "१२३४५६").
+const CODE_ONLY = /^\s*(?:\p{Nd}[ .-]?){5}\p{Nd}\s*$/u;
 const CARD_LIKE = /\b\d(?:[ -]?\d){12,18}\b/g;
 
 function luhnValid(digits) {

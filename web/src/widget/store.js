@@ -1,12 +1,13 @@
 // The conversation kept in localStorage, so a reload shows the history and continues the same
-// server-side conversation (the session ID names it). Storage may be unavailable (private mode,
+// server-side conversation (the session ID names it; the secret the server issued with it proves
+// this browser was given it). Storage may be unavailable (private mode,
 // sandboxed frames): then the widget works for the page's lifetime only.
 
 const VERSION = 1;
 const MAX_MESSAGES = 150;
 
 function emptyState() {
-  return { v: VERSION, sessionId: null, messages: [], open: false, greeted: false };
+  return { v: VERSION, sessionId: null, sessionSecret: null, messages: [], open: false, greeted: false };
 }
 
 export function createStore(key, storage = safeStorage()) {

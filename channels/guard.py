@@ -1,0 +1,68 @@
+"""What every channel checks before the assistant sees a message: who is asking, and how often.
+
+- The client's address is the socket peer, or, behind one of TRUSTED_PROXIES, the client the
+  proxy names (common/client_address.py); it reaches the assistant only as a keyed hash in the
+  message metadata (`client_key`), which the identity check's per-address limits count.
+- Messages per conversation and per client address are counted in fixed windows
+  (CHAT_MESSAGES_PER_CONVERSATION, CHAT_MESSAGES_PER_ADDRESS per CHAT_LIMIT_WINDOW_S). Over a
+  limit a REST-style channel answers 429 and a chat channel one polite line; nothing reaches
+  the assistant. The defaults let one address carry 20 conversations at 2 messages a second
+  each (a load test, the demo and outside checks all come from one machine); the per-
+  conversation limit and the account service's identity limits do the fine-grained work.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from sanic.request import Request
+
+from common.client_address import client_address, client_key
+from common.rate_limits import MemoryRateLimiter, RateLimiter
+from common.settings import RasaServerSettings, secret
+
+SLOW_DOWN = "You're sending messages faster than I can read them. Please wait a few seconds and try again."
+CLIENT_KEY = "client_key"
+
+
+class ChatGuard:
+    def __init__(self, settings: RasaServerSettings, limiter: RateLimiter | None = None) -> None:
+        self.settings = settings
+        self.limiter = limiter or MemoryRateLimiter()
+        self._proxies = settings.proxy_networks()
+        self._salt = "client-key\0" + secret(settings.widget_session_secret)
+
+    def address(self, peer: str | None, forwarded_for: str | None) -> str:
+        return client_address(peer or "unknown", forwarded_for, self._proxies)
+
+    def request_address(self, request: Request) -> str:
+        return self.address(request.ip, request.headers.get("x-forwarded-for"))
+
+    def key(self, address: str) -> str:
+        return client_key(address, self._salt)
+
+    async def allow(self, conversation_id: str, address_key: str | None = None) -> bool:
+        """Counts one message; False when the conversation or the address is over its limit."""
+        settings, window = self.settings, self.settings.limit_window_s
+        allowed = await self.limiter.allow(
+            f"conversation:{conversation_id}", settings.messages_per_conversation, window
+        )
+        if address_key is not None:
+            per_address = settings.messages_per_address
+            allowed = await self.limiter.allow(f"address:{address_key}", per_address, window) and allowed
+        return allowed
+
+    @staticmethod
+    def with_client(metadata: dict[str, Any] | None, address_key: str | None) -> dict[str, Any] | None:
+        """The message metadata with the server's client key; a client can never set it itself."""
+        cleaned = {key: value for key, value in (metadata or {}).items() if key != CLIENT_KEY}
+        if address_key is not None:
+            cleaned[CLIENT_KEY] = address_key
+        return cleaned or None
+
+
+@lru_cache(maxsize=1)
+def chat_guard() -> ChatGuard:
+    """The process's guard (one limiter for every channel of this Rasa server)."""
+    return ChatGuard(RasaServerSettings.load())

@@ -1,0 +1,224 @@
+"""Every process's settings, read from the environment the same way everywhere.
+
+One pydantic (v1) BaseSettings class per process, all built on `ProcessSettings`:
+- a blank variable counts as unset; flags read 1/true/yes/on and 0/false/no/off, anything else
+  is an error (so `DEMO_MODE=true` means the same in every process);
+- production is the default: `DEMO_MODE` unset means off. Outside demo mode a process that lacks
+  one of its secrets, or has one shorter than 32 characters or equal to a demo value, refuses to
+  start and names every such variable (never a value). In demo mode a missing secret takes its
+  fixed, public demo value from `DEMO_SECRETS`;
+- secrets are `SecretStr`, so a settings object printed or logged shows no secret.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import BaseSettings, Field, SecretStr, ValidationError, validator
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MIN_SECRET_LENGTH = 32
+
+# Demo mode only, and public on purpose: every process of a demo agrees on them without set-up.
+# Outside demo mode each of these values is refused.
+DEMO_SECRETS: dict[str, str] = {
+    "ACCOUNT_SERVICE_TOKEN": "demo-account-service-token",
+    "CHANNELS_SERVICE_TOKEN": "demo-account-service-token-channels-0001",
+    "AGENT_SERVICE_TOKEN": "demo-account-service-token-agents-00001",
+    "ACCOUNT_SERVICE_SECRET": "demo-account-service-secret-not-for-production",
+    "ACTION_SERVER_TOKEN": "demo-action-server-token-not-for-production",
+    "AGENT_RELAY_TOKEN": "demo-agent-relay-token-not-for-production",
+    "WIDGET_SESSION_SECRET": "demo-widget-session-secret-not-for-production",
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+class SettingsError(Exception):
+    """The environment does not describe a process that may start."""
+
+
+def parse_flag(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise SettingsError(f"{name} must be 1 or 0 (or true/false, yes/no, on/off)")
+
+
+def split_list(value: str | None) -> list[str]:
+    """"a, b,c" → ["a", "b", "c"] (blank entries dropped)."""
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+Settings = TypeVar("Settings", bound="ProcessSettings")
+
+
+class ProcessSettings(BaseSettings):
+    """What every process reads. Subclasses add their own fields and name their secrets."""
+
+    demo_mode: bool = Field(False, env="DEMO_MODE")
+    issuer_config: Path = Field(REPO_ROOT / "issuer.yml", env="ISSUER_CONFIG")
+    # Proxies (the load balancer) whose X-Forwarded-For is believed; IPs or CIDRs.
+    trusted_proxies: str = Field("", env="TRUSTED_PROXIES")
+
+    # Field names of the secrets this process needs, and those it needs only when a condition
+    # of its own holds (see `conditional_secrets`).
+    secrets: ClassVar[tuple[str, ...]] = ()
+
+    class Config:
+        # The environment is read by `load` (blank = unset, a mapping for tests); pydantic only
+        # parses and validates what it is given.
+        @classmethod
+        def customise_sources(cls, init_settings: Any, env_settings: Any, file_secret_settings: Any) -> Any:
+            return (init_settings,)
+
+    @validator("demo_mode", pre=True)
+    def _flag(cls, value: Any) -> Any:
+        return parse_flag("DEMO_MODE", value) if isinstance(value, str) else value
+
+    @validator("issuer_config")
+    def _repo_relative(cls, value: Path) -> Path:
+        return value if value.is_absolute() else REPO_ROOT / value
+
+    # --- loading ---------------------------------------------------------------------------------
+    @classmethod
+    def env_name(cls, field: str) -> str:
+        return str(cls.__fields__[field].field_info.extra.get("env") or field.upper())
+
+    @classmethod
+    def load(cls: type[Settings], environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for field in cls.__fields__:
+            raw = env.get(cls.env_name(field))
+            if raw is not None and raw.strip():
+                values[field] = raw.strip()
+        try:
+            demo = parse_flag("DEMO_MODE", values.get("demo_mode", "0"))
+            if demo:
+                for field in cls.needed_secrets(values):
+                    if field not in values:
+                        values[field] = DEMO_SECRETS[cls.env_name(field)]
+            settings = cls(**values)
+        except ValidationError as error:
+            raise SettingsError(_describe(cls, error)) from None
+        settings.check_secrets()
+        return settings
+
+    @classmethod
+    def needed_secrets(cls, values: Mapping[str, Any]) -> tuple[str, ...]:
+        return cls.secrets + cls.conditional_secrets(values)
+
+    @classmethod
+    def conditional_secrets(cls, values: Mapping[str, Any]) -> tuple[str, ...]:
+        """Secrets needed only in some set-ups (e.g. the agent console's, when it is on)."""
+        return ()
+
+    def check_secrets(self) -> None:
+        if self.demo_mode:
+            return
+        problems = []
+        for field in self.needed_secrets(self.dict()):
+            name = self.env_name(field)
+            value = getattr(self, field)
+            secret = value.get_secret_value() if isinstance(value, SecretStr) else value
+            if not secret:
+                problems.append(f"{name} is not set")
+            elif len(secret) < MIN_SECRET_LENGTH or secret in DEMO_SECRETS.values():
+                problems.append(f"{name} must be a private value of at least {MIN_SECRET_LENGTH} characters")
+        if problems:
+            raise SettingsError(
+                "production mode (DEMO_MODE is off) needs its secrets: " + "; ".join(problems)
+            )
+
+    # --- shared helpers ----------------------------------------------------------------------------
+    def proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        try:
+            return [ipaddress.ip_network(entry, strict=False) for entry in split_list(self.trusted_proxies)]
+        except ValueError:
+            raise SettingsError("TRUSTED_PROXIES must be IP addresses or CIDR ranges") from None
+
+
+def secret(value: SecretStr | None) -> str:
+    """The plain text of a secret setting ("" when unset)."""
+    return value.get_secret_value() if value is not None else ""
+
+
+def secrets_list(value: SecretStr | None) -> list[str]:
+    return split_list(secret(value))
+
+
+def _describe(cls: type[ProcessSettings], error: ValidationError) -> str:
+    """Which variables are wrong and why, without their values."""
+    parts = []
+    for problem in error.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else ""
+        name = cls.env_name(field) if field in cls.__fields__ else field
+        parts.append(f"{name}: {problem['msg']}")
+    return "; ".join(parts)
+
+
+# --- the Rasa server (channels, tracker store) ------------------------------------------------------
+class RasaServerSettings(ProcessSettings):
+    host: str = Field("127.0.0.1", env="RASA_HOST")
+    port: int = Field(5005, env="RASA_PORT", ge=1, le=65535)
+    model: Path = Field(REPO_ROOT / "models", env="RASA_MODEL")
+    endpoints: Path = Field(REPO_ROOT / "endpoints.yml", env="RASA_ENDPOINTS")
+    credentials: Path = Field(REPO_ROOT / "credentials.yml", env="RASA_CREDENTIALS")
+    # The HTTP API (/conversations, /model …) is on only with this secret, and then needs a JWT.
+    jwt_secret: SecretStr | None = Field(None, env="RASA_JWT_SECRET")
+    action_server_token: SecretStr | None = Field(None, env="ACTION_SERVER_TOKEN")
+    channels_service_token: SecretStr | None = Field(None, env="CHANNELS_SERVICE_TOKEN")
+    agent_relay_token: SecretStr | None = Field(None, env="AGENT_RELAY_TOKEN")
+    widget_session_secret: SecretStr | None = Field(None, env="WIDGET_SESSION_SECRET")
+    widget_session_previous_secrets: SecretStr | None = Field(None, env="WIDGET_SESSION_PREVIOUS_SECRETS")
+    # Pages allowed to open the widget's socket.io connection (Origin header), comma-separated.
+    widget_origins: str = Field("", env="WIDGET_ORIGINS")
+    account_service_url: str = Field("http://localhost:8081", env="ACCOUNT_SERVICE_URL")
+    handoff_timeout_s: float = Field(2.0, env="HANDOFF_TIMEOUT_S", gt=0, le=2.0)
+    # The plain REST channel: on in demo mode (for curl), off in production unless asked for.
+    rest_channel: bool | None = Field(None, env="REST_CHANNEL")
+    # Messages per conversation and per client address in each window (429 or a polite line).
+    limit_window_s: int = Field(10, env="CHAT_LIMIT_WINDOW_S", ge=1, le=3600)
+    messages_per_conversation: int = Field(30, env="CHAT_MESSAGES_PER_CONVERSATION", ge=1)
+    messages_per_address: int = Field(500, env="CHAT_MESSAGES_PER_ADDRESS", ge=1)
+
+    secrets = ("action_server_token", "channels_service_token", "agent_relay_token", "widget_session_secret")
+
+    @classmethod
+    def conditional_secrets(cls, values: Mapping[str, Any]) -> tuple[str, ...]:
+        # The HTTP API is optional; when it is on, its key must be as strong as any secret.
+        return ("jwt_secret",) if values.get("jwt_secret") else ()
+
+    @validator("rest_channel", pre=True)
+    def _rest_flag(cls, value: Any) -> Any:
+        return parse_flag("REST_CHANNEL", value) if isinstance(value, str) else value
+
+    @validator("model", "endpoints", "credentials")
+    def _paths(cls, value: Path) -> Path:
+        return value if value.is_absolute() else REPO_ROOT / value
+
+    @property
+    def rest_channel_on(self) -> bool:
+        return self.demo_mode if self.rest_channel is None else self.rest_channel
+
+    @property
+    def widget_origin_list(self) -> list[str]:
+        origins = split_list(self.widget_origins)
+        if not origins and self.demo_mode:
+            # The demo website (make run); any other page must be named.
+            origins = ["http://localhost:8080", "http://127.0.0.1:8080"]
+        return [origin.rstrip("/") for origin in origins]
+
+    @property
+    def widget_session_keys(self) -> list[str]:
+        """Oldest first, newest last (itsdangerous signs with the last, verifies with any)."""
+        previous = secrets_list(self.widget_session_previous_secrets)
+        return [*reversed(previous), secret(self.widget_session_secret)]

@@ -1,0 +1,1 @@
+"""Starting the Rasa server the way production needs it: `python -m rasa_server`."""

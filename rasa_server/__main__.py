@@ -1,0 +1,64 @@
+"""python -m rasa_server: `rasa run` with the settings checked first and the HTTP API locked.
+
+- Settings come from common/settings.py (RasaServerSettings). Outside demo mode the server does
+  not start without its secrets and names the missing ones.
+- Rasa's HTTP API (/conversations/…, /model…) is on only with RASA_JWT_SECRET, and then every
+  call needs a JWT signed with it (rasa_server/api_token.py makes one); without the secret the
+  API is off (404). `GET /` stays open as the health check. The secret is handed to Rasa inside
+  this process, never on a command line that `ps` would show.
+- Request bodies are capped at 64 KB before they are read (Sanic's REQUEST_MAX_SIZE; 413).
+- The action server's token is put where endpoints.yml expects it (${ACTION_SERVER_TOKEN}).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from common.settings import RasaServerSettings, SettingsError, secret
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+def rasa_arguments(settings: RasaServerSettings) -> list[str]:
+    arguments = [
+        "rasa",
+        "run",
+        "--model",
+        str(settings.model),
+        "--endpoints",
+        str(settings.endpoints),
+        "--credentials",
+        str(settings.credentials),
+        "--interface",
+        settings.host,
+        "--port",
+        str(settings.port),
+    ]
+    if settings.jwt_secret is not None:
+        arguments += ["--enable-api", "--jwt-secret", secret(settings.jwt_secret), "--jwt-method", "HS256"]
+    return arguments
+
+
+def main() -> int:
+    try:
+        settings = RasaServerSettings.load()
+    except SettingsError as error:
+        print(f"Rasa server not started: {error}", file=sys.stderr)
+        return 2
+    # Read by Sanic when Rasa creates its app (any SANIC_* variable is).
+    os.environ["SANIC_REQUEST_MAX_SIZE"] = str(MAX_BODY_BYTES)
+    # endpoints.yml sends it to the action server; in demo mode it may be the demo value.
+    os.environ["ACTION_SERVER_TOKEN"] = secret(settings.action_server_token)
+    if settings.jwt_secret is None:
+        print("Rasa HTTP API off (RASA_JWT_SECRET not set)", file=sys.stderr)
+    # Rasa's own command line, in this process: argv here is not what `ps` shows.
+    sys.argv = rasa_arguments(settings)
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
