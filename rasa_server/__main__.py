@@ -8,6 +8,7 @@
   this process, never on a command line that `ps` would show.
 - Request bodies are capped at 64 KB before they are read (Sanic's REQUEST_MAX_SIZE; 413).
 - The action server's token is put where endpoints.yml expects it (${ACTION_SERVER_TOKEN}).
+- A token Rasa's JWT check cannot even read gets 401, not 500 (rasa_server/hardening.py).
 """
 
 from __future__ import annotations
@@ -56,6 +57,9 @@ def main() -> int:
     sys.argv = rasa_arguments(settings)
     from rasa.__main__ import main as rasa_main
 
+    from rasa_server.hardening import patch_rasa
+
+    patch_rasa()
     rasa_main()
     return 0
 
