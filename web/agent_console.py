@@ -1,27 +1,25 @@
 """The agent console (/agent): agents log in, see the waiting conversations, take one, reply,
 hand it back to the assistant or close it.
 
-- Agents come from AGENT_USERS ("name:password,…"); only a salted PBKDF2 hash of each password
-  is kept in memory, and a login is checked in constant time (unknown names too). Demo mode
-  without AGENT_USERS has one demo agent: agent / demo-agent-password.
-- A session is a signed cookie (HMAC-SHA256, 8 hours): HttpOnly, SameSite=Strict, path /agent.
-- Every POST carries a CSRF token bound to the session and must come from this origin.
-- Failed logins are limited per client address (5 per 5 minutes).
-- Everything shown is escaped text: a customer's message can never become HTML.
-- The account service is the system of record (the queue, messages, audit); Rasa's socket.io
-  channel gets the agent's lines for the customer's widget (POST /webhooks/socketio/agent_message).
+- Agents come from AGENT_USERS ("name:password,…") and, outside demo mode, each has a TOTP app
+  code (AGENT_TOTP_SECRETS); web/agent_login.py checks both and limits attempts per client
+  address and per agent name. Demo mode without AGENT_USERS has one demo agent:
+  agent / demo-agent-password.
+- A session is a record on the server (web/agent_sessions.py: 8 hours at most, 30 minutes idle,
+  ended by logging out or by a change of the agent's password or TOTP secret); the cookie holds
+  only its signed random ID: HttpOnly, SameSite=Strict, path /agent, Secure outside demo mode.
+- Every POST carries the session's CSRF token and must come from this origin.
+- Pages are Jinja2 templates with autoescaping: a customer's message can never become HTML.
+- The account service is the system of record (the queue, messages, audit), called with
+  AGENT_SERVICE_TOKEN; Rasa's socket.io channel gets the agent's lines for the customer's widget
+  (POST /webhooks/socketio/agent_message, bearer AGENT_RELAY_TOKEN).
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
 import hmac
-import html
 import logging
-import secrets
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -30,15 +28,16 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 
+from web.agent_login import Agents, LoginLimiter, Reservation
+from web.agent_sessions import SESSION_S, AgentSession, MemorySessionStore, SessionCookies, SessionStore
+from web.client_address import client_address
 from web.settings import Settings
+from web.templating import html_response
 
 logger = logging.getLogger("web.agent")
 
 ASSETS = Path(__file__).resolve().parent / "agent_assets"
 COOKIE = "agent_session"
-SESSION_S = 8 * 3600
-PBKDF2_ROUNDS = 200_000
-MAX_FAILURES, FAILURE_WINDOW_S = 5, 300
 MAX_REPLY = 2000
 SERVICE_TIMEOUT = aiohttp.ClientTimeout(total=5)
 NOTES = {
@@ -51,101 +50,32 @@ NOTES = {
     "unavailable": "The account service is not answering. Try again in a moment.",
     "empty": "Write a reply first (at most 2000 characters).",
 }
-
-
-class Agents:
-    """Who may log in: name → (salt, PBKDF2 hash). Passwords themselves are not kept."""
-
-    def __init__(self, users: tuple[tuple[str, str], ...]) -> None:
-        self._users = {name: self._hash(password, secrets.token_bytes(16)) for name, password in users}
-        self._dummy = self._hash(secrets.token_hex(16), secrets.token_bytes(16))
-        self._failures: dict[str, list[float]] = {}
-
-    @staticmethod
-    def _hash(password: str, salt: bytes) -> tuple[bytes, bytes]:
-        return salt, hashlib.pbkdf2_hmac("sha256", password.encode(), salt, PBKDF2_ROUNDS)
-
-    def __bool__(self) -> bool:
-        return bool(self._users)
-
-    def limited(self, client: str) -> bool:
-        now = time.monotonic()
-        recent = [at for at in self._failures.get(client, []) if now - at < FAILURE_WINDOW_S]
-        self._failures[client] = recent
-        return len(recent) >= MAX_FAILURES
-
-    async def check(self, client: str, name: str, password: str) -> bool:
-        # Unknown names are hashed too (against a dummy), so timing does not tell names apart.
-        salt, expected = self._users.get(name, self._dummy)
-        computed = (await asyncio.to_thread(self._hash, password, salt))[1]
-        matches = hmac.compare_digest(computed, expected) and name in self._users
-        if not matches:
-            self._failures.setdefault(client, []).append(time.monotonic())
-        return matches
-
-
-class Sessions:
-    def __init__(self, secret: str) -> None:
-        self._key = secret.encode()
-
-    def _sign(self, value: str) -> str:
-        return hmac.new(self._key, value.encode(), hashlib.sha256).hexdigest()
-
-    def issue(self, name: str) -> str:
-        value = f"{base64.urlsafe_b64encode(name.encode()).decode()}.{int(time.time()) + SESSION_S}"
-        return f"{value}.{self._sign(value)}"
-
-    def agent(self, cookie: str | None) -> str | None:
-        if not cookie or cookie.count(".") != 2:
-            return None
-        encoded, expires, signature = cookie.split(".")
-        if not hmac.compare_digest(self._sign(f"{encoded}.{expires}"), signature):
-            return None
-        if not expires.isdigit() or int(expires) < time.time():
-            return None
-        try:
-            return base64.urlsafe_b64decode(encoded.encode()).decode()
-        except (ValueError, UnicodeDecodeError):
-            return None
-
-    def csrf(self, cookie: str) -> str:
-        return self._sign(f"csrf:{cookie}")[:40]
-
+SENDERS = {"customer": "Customer", "assistant": "Assistant", "agent": "Agent"}
+STATES = {"waiting": "in the queue", "message_left": "left a message"}
 
 AGENTS = web.AppKey("agents", Agents)
-SESSIONS = web.AppKey("sessions", Sessions)
+LIMITER = web.AppKey("agent_login_limiter", LoginLimiter)
+SESSION_STORE = web.AppKey("agent_session_store", SessionStore)
+COOKIES = web.AppKey("agent_session_cookies", SessionCookies)
 # Its own keys (not web.server's): `python -m web.server` runs that module as __main__.
 CONFIG = web.AppKey("agent_console_settings", Settings)
 CLIENT = web.AppKey("agent_console_client", aiohttp.ClientSession)
+SESSION = "agent_console.session"  # the request's checked session, once looked up
 
 
-def e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def page(title: str, body: str, *, refresh_s: int | None = None, script: bool = False) -> web.Response:
-    refresh = f'<meta http-equiv="refresh" content="{refresh_s}">' if refresh_s else ""
-    scripts = '<script src="/agent/assets/console.js" defer></script>' if script else ""
-    document = f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(title)} – Agent console</title>
-<link rel="stylesheet" href="/agent/assets/console.css">
-{refresh}{scripts}
-</head>
-<body>
-<header class="top"><strong>Agent console</strong>
-<span class="demo-note">live chat with customers</span></header>
-<main>
-{body}
-</main>
-</body>
-</html>"""
-    response = web.Response(text=document, content_type="text/html")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def page(
+    request: web.Request,
+    template: str,
+    title: str,
+    *,
+    status: int = 200,
+    refresh_url: str | None = None,
+    script: bool = False,
+    **context: Any,
+) -> web.Response:
+    return html_response(
+        request.app, template, status=status, title=title, refresh_url=refresh_url, script=script, **context
+    )
 
 
 def waited(seconds: int) -> str:
@@ -154,6 +84,18 @@ def waited(seconds: int) -> str:
     if seconds < 3600:
         return f"{seconds // 60} min"
     return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+def transcript_lines(lines: list[dict], messages: list[dict], limit: int | None = None) -> list[dict]:
+    """The case's transcript and its messages as lines to show (as text, by the templates)."""
+    items = [(line.get("from", ""), "", line.get("text", "")) for line in lines]
+    items += [(m.get("from", ""), m.get("agent") or "", m.get("text", "")) for m in messages]
+    if limit is not None:
+        items = items[-limit:]
+    return [
+        {"sender": str(sender), "who": str(agent or SENDERS.get(sender, sender)), "text": str(text)}
+        for sender, agent, text in items
+    ]
 
 
 # --- requests to the account service and to Rasa ---------------------------------------------------
@@ -166,7 +108,7 @@ async def service(request: web.Request, method: str, path: str, body: dict | Non
             method,
             f"{settings.account_service_url}{path}",
             json=body,
-            headers={"Authorization": f"Bearer {settings.account_service_token}"},
+            headers={"Authorization": f"Bearer {settings.agent_service_token}"},
             timeout=SERVICE_TIMEOUT,
         ) as reply:
             return reply.status, await reply.json()
@@ -199,8 +141,29 @@ async def tell_customer(request: web.Request, conversation: str, text: str, agen
 # --- who is asking ---------------------------------------------------------------------------------
 
 
-def current_agent(request: web.Request) -> str | None:
-    return request.app[SESSIONS].agent(request.cookies.get(COOKIE))
+async def current_session(request: web.Request, *, activity: bool = True) -> AgentSession | None:
+    """The request's live session, or None. `activity=False` for the pages' own automatic
+    refreshes, which must not keep an unattended console logged in."""
+    if SESSION in request:
+        return request[SESSION]
+    store = request.app[SESSION_STORE]
+    session_id = request.app[COOKIES].session_id(request.cookies.get(COOKIE))
+    session = await store.get(session_id) if session_id else None
+    if session is not None and not request.app[AGENTS].tag_matches(session.agent, session.credential_tag):
+        # The agent's password or TOTP secret changed, or the agent was removed, since this login.
+        await store.revoke(session.id)
+        session = None
+    if session is not None and activity:
+        await store.touch(session.id)
+    request[SESSION] = session
+    return session
+
+
+async def logged_in(request: web.Request, *, activity: bool = True) -> AgentSession:
+    session = await current_session(request, activity=activity)
+    if session is None:
+        raise web.HTTPSeeOther("/agent/login")
+    return session
 
 
 def same_origin(request: web.Request) -> bool:
@@ -211,71 +174,89 @@ def same_origin(request: web.Request) -> bool:
     return urlsplit(origin).netloc == request.host
 
 
-def csrf_field(request: web.Request) -> str:
-    token = request.app[SESSIONS].csrf(request.cookies.get(COOKIE, ""))
-    return f'<input type="hidden" name="csrf" value="{e(token)}">'
-
-
-async def checked_post(request: web.Request) -> tuple[str, dict[str, str]]:
-    """The agent and the form, or a refusal: not logged in, other origin, wrong CSRF token."""
-    agent = current_agent(request)
-    if agent is None:
-        raise web.HTTPSeeOther("/agent/login")
+async def checked_post(request: web.Request) -> tuple[AgentSession, dict[str, str]]:
+    """The session and the form, or a refusal: not logged in, other origin, wrong CSRF token."""
+    session = await logged_in(request)
     form = await request.post()
-    token = request.app[SESSIONS].csrf(request.cookies.get(COOKIE, ""))
-    if not same_origin(request) or not hmac.compare_digest(str(form.get("csrf", "")), token):
+    token = str(form.get("csrf", ""))
+    if not same_origin(request) or not hmac.compare_digest(token.encode(), session.csrf_token.encode()):
         raise web.HTTPForbidden(text="This form is out of date or came from another site. Reload the page.")
-    return agent, {key: str(value) for key, value in form.items()}
+    return session, {key: str(value) for key, value in form.items()}
 
 
-def note(request: web.Request) -> str:
-    text = NOTES.get(request.query.get("note", ""))
-    return f'<p class="note" role="status">{e(text)}</p>' if text else ""
+def note_text(request: web.Request) -> str:
+    return NOTES.get(request.query.get("note", ""), "")
 
 
-# --- pages -----------------------------------------------------------------------------------------
+# --- logging in and out ----------------------------------------------------------------------------
 
 
-def login_form(message: str = "") -> str:
-    problem = f'<p class="problem" role="alert">{e(message)}</p>' if message else ""
-    return f"""<h1>Log in</h1>
-{problem}
-<form method="post" action="/agent/login" class="login">
-<label for="name">Agent name</label>
-<input id="name" name="name" autocomplete="username" required maxlength="40">
-<label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="200">
-<button type="submit">Log in</button>
-</form>"""
+def login_page_response(request: web.Request, problem: str = "", status: int = 200) -> web.Response:
+    agents = request.app[AGENTS]
+    return page(
+        request,
+        "agent/login.html",
+        "Log in",
+        status=status,
+        problem=problem,
+        ask_code=agents.any_code,
+        code_required=agents.every_code,
+    )
 
 
 async def login_page(request: web.Request) -> web.Response:
     if not request.app[AGENTS]:
-        return page("Not set up", "<h1>The agent console is off</h1><p>Set AGENT_USERS to switch it on.</p>")
-    if current_agent(request):
+        return page(request, "agent/off.html", "Not set up")
+    if await current_session(request):
         raise web.HTTPSeeOther("/agent")
-    return page("Log in", login_form())
+    return login_page_response(request)
+
+
+def the_client(request: web.Request) -> str:
+    settings = request.app[CONFIG]
+    return client_address(
+        request.remote, request.headers.getall("X-Forwarded-For", []), settings.trusted_proxies
+    )
 
 
 async def login(request: web.Request) -> web.Response:
     agents = request.app[AGENTS]
-    client = request.remote or "?"
     if not agents or not same_origin(request):
         raise web.HTTPForbidden(text="Log in from the console's own page.")
-    if agents.limited(client):
-        response = page("Log in", login_form("Too many failed attempts. Wait a few minutes."))
-        response.set_status(429)
-        return response
     form = await request.post()
     name, password = str(form.get("name", ""))[:40], str(form.get("password", ""))[:200]
-    if not await agents.check(client, name, password):
-        response = page("Log in", login_form("That name and password do not match."))
-        response.set_status(401)
+    code = str(form.get("code", ""))[:20]
+    limiter = request.app[LIMITER]
+    # The place is taken before anything is awaited: twenty guesses at once count as twenty.
+    reservation = limiter.reserve((f"address:{the_client(request)}", f"agent:{name}"))
+    if not isinstance(reservation, Reservation):
+        response = login_page_response(request, "Too many failed attempts. Wait a few minutes.", 429)
+        response.headers["Retry-After"] = str(int(reservation))
         return response
+    try:
+        accepted = await agents.check(name, password, code)
+    except BaseException:
+        limiter.failed(reservation)
+        raise
+    if not accepted:
+        limiter.failed(reservation)
+        problem = (
+            "That name, password and code do not match."
+            if agents.any_code
+            else "That name and password do not match."
+        )
+        return login_page_response(request, problem, 401)
+    limiter.succeeded(reservation)
+    store = request.app[SESSION_STORE]
+    earlier = await current_session(request, activity=False)
+    if earlier is not None:  # a new login never keeps an old session ID alive
+        await store.revoke(earlier.id)
+    session = await store.create(name, agents.tag(name))
+    logger.info("agent console: %s logged in", name)
     response = web.HTTPSeeOther("/agent")
     response.set_cookie(
         COOKIE,
-        request.app[SESSIONS].issue(name),
+        request.app[COOKIES].value(session),
         max_age=SESSION_S,
         path="/agent",
         httponly=True,
@@ -285,108 +266,102 @@ async def login(request: web.Request) -> web.Response:
     raise response
 
 
-async def logout(request: web.Request) -> web.Response:
-    await checked_post(request)
+def logged_out() -> web.HTTPSeeOther:
     response = web.HTTPSeeOther("/agent/login")
     response.del_cookie(COOKIE, path="/agent")
-    raise response
+    return response
 
 
-def transcript_html(lines: list[dict], messages: list[dict], limit: int | None = None) -> str:
-    items = [(line.get("from", ""), "", line.get("text", "")) for line in lines]
-    items += [(m.get("from", ""), m.get("agent") or "", m.get("text", "")) for m in messages]
-    if limit is not None:
-        items = items[-limit:]
-    who = {"customer": "Customer", "assistant": "Assistant", "agent": "Agent"}
-    rendered = "".join(
-        f'<li class="line from-{e(sender)}"><span class="who">{e(agent or who.get(sender, sender))}</span> '
-        f'<span class="text">{e(text)}</span></li>'
-        for sender, agent, text in items
-    )
-    return f'<ol class="transcript">{rendered}</ol>'
+async def logout(request: web.Request) -> web.Response:
+    session, _ = await checked_post(request)
+    await request.app[SESSION_STORE].revoke(session.id)
+    raise logged_out()
+
+
+async def logout_everywhere(request: web.Request) -> web.Response:
+    """Ends every session of this agent (another browser, a forgotten workstation)."""
+    session, _ = await checked_post(request)
+    ended = await request.app[SESSION_STORE].revoke_all_for_agent(session.agent)
+    logger.info("agent console: %s ended all %d of their sessions", session.agent, ended)
+    raise logged_out()
+
+
+# --- pages -----------------------------------------------------------------------------------------
 
 
 async def queue_page(request: web.Request) -> web.Response:
-    agent = current_agent(request)
-    if agent is None:
-        raise web.HTTPSeeOther("/agent/login")
+    automatic = request.query.get("refresh") == "1"
+    session = await logged_in(request, activity=not automatic)
+    refresh = "/agent?refresh=1"
     status, cases = await service(request, "GET", "/handoffs")
     if status != 200 or not isinstance(cases, list):
-        body = f"<h1>Waiting conversations</h1>{e(NOTES['unavailable'])}"
-        return page("Queue", body, refresh_s=5)
-    rows = []
+        return page(
+            request,
+            "agent/queue.html",
+            "Queue",
+            refresh_url=refresh,
+            cases=None,
+            unavailable=NOTES["unavailable"],
+        )
+    shown = []
     for case in cases:
-        reference = e(case["reference"])
-        state = {
-            "waiting": "in the queue",
-            "message_left": "left a message",
-            "with_agent": f"with {case['agent']}",
-        }
-        take = (
-            f'<form method="post" action="/agent/cases/{reference}/take">{csrf_field(request)}'
-            f'<button type="submit">Take {reference}</button></form>'
-            if case["status"] in ("waiting", "message_left")
-            else ""
+        mine = case["status"] == "with_agent" and case["agent"] == session.agent
+        state = f"with {case['agent']}" if case["status"] == "with_agent" else STATES.get(case["status"])
+        shown.append(
+            {
+                "reference": case["reference"],
+                "topic": case["topic"],
+                "state": state or case["status"],
+                "waited": waited(int(case["waiting_seconds"])),
+                "verified": bool(case.get("verified_customer")),
+                "lines": transcript_lines(case.get("transcript", []), case.get("messages", []), limit=6),
+                "can_take": case["status"] in ("waiting", "message_left"),
+                "mine": mine,
+            }
         )
-        mine = case["status"] == "with_agent" and case["agent"] == agent
-        open_link = f'<a href="/agent/cases/{reference}">Open {reference}</a>' if mine else ""
-        rows.append(
-            f'<article class="case" aria-label="Conversation {reference}">'
-            f'<h2>{reference} <span class="topic">{e(case["topic"])}</span></h2>'
-            f'<p class="meta"><span class="status">{e(state.get(case["status"], case["status"]))}</span> · '
-            f'<span class="waited">waiting {e(waited(int(case["waiting_seconds"])))}</span>'
-            f"{' · verified customer' if case.get('verified_customer') else ''}</p>"
-            f"{transcript_html(case.get('transcript', []), case.get('messages', []), limit=6)}"
-            f'<div class="actions">{take}{open_link}</div></article>'
-        )
-    listing = "".join(rows) or '<p class="empty">No one is waiting. This page refreshes by itself.</p>'
-    body = (
-        f'<div class="bar"><span>Logged in as <strong>{e(agent)}</strong></span>'
-        f'<form method="post" action="/agent/logout">{csrf_field(request)}'
-        f'<button type="submit">Log out</button></form></div>'
-        f"{note(request)}<h1>Waiting conversations ({len(cases)})</h1>{listing}"
+    return page(
+        request,
+        "agent/queue.html",
+        "Queue",
+        refresh_url=refresh,
+        cases=shown,
+        agent=session.agent,
+        csrf=session.csrf_token,
+        note_text=note_text(request),
     )
-    return page("Queue", body, refresh_s=5)
 
 
 async def case_page(request: web.Request) -> web.Response:
-    agent = current_agent(request)
-    if agent is None:
-        raise web.HTTPSeeOther("/agent/login")
+    session = await logged_in(request)
     reference = request.match_info["reference"]
     status, case = await service(request, "GET", f"/handoffs/{reference}")
-    if status != 200:
+    if status != 200 or not isinstance(case, dict):
         raise web.HTTPNotFound(text="No such conversation.")
-    ref = e(case["reference"])
-    last_id = max([m["id"] for m in case["messages"]] or [0])
-    mine = case["status"] == "with_agent" and case["agent"] == agent
-    controls = (
-        f'<form method="post" action="/agent/cases/{ref}/reply" class="reply">{csrf_field(request)}'
-        f'<label for="reply">Reply to the customer</label>'
-        f'<textarea id="reply" name="text" rows="3" maxlength="{MAX_REPLY}" required></textarea>'
-        f'<button type="submit">Send</button></form>'
-        f'<div class="actions"><form method="post" action="/agent/cases/{ref}/release">{csrf_field(request)}'
-        f'<button type="submit">Hand back to the assistant</button></form>'
-        f'<form method="post" action="/agent/cases/{ref}/close">{csrf_field(request)}'
-        f'<button type="submit">Close</button></form></div>'
-        if mine
-        else f'<p class="status">This conversation is {e(case["status"].replace("_", " "))}.</p>'
+    shown = {
+        "reference": case["reference"],
+        "topic": case["topic"],
+        "status": case["status"],
+        "status_text": str(case["status"]).replace("_", " "),
+        "waited": waited(int(case["waiting_seconds"])),
+        "last_id": max([int(m["id"]) for m in case["messages"]] or [0]),
+        "lines": transcript_lines(case["transcript"], case["messages"]),
+        "mine": case["status"] == "with_agent" and case["agent"] == session.agent,
+    }
+    return page(
+        request,
+        "agent/case.html",
+        str(case["reference"]),
+        script=True,
+        case=shown,
+        csrf=session.csrf_token,
+        note_text=note_text(request),
+        max_reply=MAX_REPLY,
     )
-    body = (
-        f'<p><a href="/agent">← All waiting conversations</a></p>{note(request)}'
-        f'<h1>{ref} <span class="topic">{e(case["topic"])}</span></h1>'
-        f'<p class="meta">waited {e(waited(int(case["waiting_seconds"])))} · '
-        f'{e(case["status"].replace("_", " "))}</p>'
-        f'<section aria-label="Conversation" id="conversation" data-reference="{ref}" data-after="{last_id}" '
-        f'data-status="{e(case["status"])}">'
-        f"{transcript_html(case['transcript'], case['messages'])}</section>{controls}"
-    )
-    return page(case["reference"], body, script=True)
 
 
 async def case_messages(request: web.Request) -> web.Response:
-    """New messages for the open conversation page (console.js polls this)."""
-    if current_agent(request) is None:
+    """New messages for the open conversation page (console.js polls this; not activity)."""
+    if await current_session(request, activity=False) is None:
         return web.json_response({"error": "unauthorized"}, status=401)
     reference = request.match_info["reference"]
     after = request.query.get("after", "0")
@@ -398,7 +373,8 @@ async def case_messages(request: web.Request) -> web.Response:
 
 
 async def act(request: web.Request) -> web.Response:
-    agent, form = await checked_post(request)
+    session, form = await checked_post(request)
+    agent = session.agent
     reference, action = request.match_info["reference"], request.match_info["action"]
     if action == "reply":
         text = form.get("text", "").strip()
@@ -442,15 +418,20 @@ async def client_session(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
-def add_console(app: web.Application, settings: Settings) -> None:
+def add_console(app: web.Application, settings: Settings, store: SessionStore | None = None) -> None:
+    """The console's routes; `store` is where sessions live (in memory unless given)."""
+    keys = (*settings.agent_session_previous_secrets, settings.agent_session_secret)
     app[CONFIG] = settings
-    app[AGENTS] = Agents(settings.agent_users)
-    app[SESSIONS] = Sessions(settings.agent_session_secret or secrets.token_hex(32))
+    app[AGENTS] = Agents(settings.agent_users, settings.agent_totp_secrets, tag_keys=keys)
+    app[LIMITER] = LoginLimiter()
+    app[SESSION_STORE] = store or MemorySessionStore()
+    app[COOKIES] = SessionCookies(settings.agent_session_secret, settings.agent_session_previous_secrets)
     app.cleanup_ctx.append(client_session)
     app.router.add_get("/agent", queue_page)
     app.router.add_get("/agent/login", login_page)
     app.router.add_post("/agent/login", login)
     app.router.add_post("/agent/logout", logout)
+    app.router.add_post("/agent/logout-everywhere", logout_everywhere)
     app.router.add_get("/agent/assets/{name}", asset)
     app.router.add_get(r"/agent/cases/{reference:HO-[A-Z0-9]{1,16}}", case_page)
     app.router.add_get(r"/agent/cases/{reference:HO-[A-Z0-9]{1,16}}/messages", case_messages)

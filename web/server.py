@@ -9,8 +9,6 @@ the page's "demo phone". The widget itself talks to Rasa's socket.io channel dir
 from __future__ import annotations
 
 import asyncio
-import html
-import json
 import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -20,13 +18,17 @@ import aiohttp
 from aiohttp import web
 
 from web.agent_console import add_console
+from web.agent_sessions import SessionStore
 from web.settings import DEMO_CUSTOMERS, Settings, SettingsError
+from web.templating import TEMPLATES, environment, render
 
 logger = logging.getLogger("web")
 
 WEB_DIR = Path(__file__).resolve().parent
 DIST = WEB_DIR / "dist"
-TEMPLATE = WEB_DIR / "templates" / "index.html"
+# Every request body on every route: nothing the website takes is larger (a reply is 2,000
+# characters), and a larger one is refused before it is read.
+MAX_BODY = 64 * 1024
 USER_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 OUTBOX_FIELDS = ("channel", "to", "text", "sent_at")
 
@@ -69,18 +71,40 @@ def page_config(settings: Settings) -> dict:
     }
 
 
-def render_page(settings: Settings) -> str:
-    # JSON inside <script type="application/json">: "<" is escaped so no "</script>" can end it.
-    config = json.dumps(page_config(settings)).replace("<", "\\u003c")
-    page = TEMPLATE.read_text(encoding="utf-8")
-    page = page.replace("{{issuer_name}}", html.escape(settings.issuer_name))
-    page = page.replace("{{config}}", config)
-    if not (DIST / "widget.js").exists():
-        page = page.replace(
-            "<!--{{build_notice}}-->",
-            '<p class="build-notice">The chat widget is not built yet: run <code>make setup</code>.</p>',
-        )
-    return page
+def render_page(app: web.Application, settings: Settings) -> str:
+    return render(
+        app,
+        "index.html",
+        issuer_name=settings.issuer_name,
+        config=page_config(settings),
+        widget_built=(DIST / "widget.js").exists(),
+    )
+
+
+@web.middleware
+async def limit_body(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """413 for a body over MAX_BODY: a declared length is refused before a byte is read; a
+    chunked body is read (by aiohttp, up to client_max_size) only until it passes the limit."""
+    declared = request.content_length
+    if declared is not None and declared > MAX_BODY:
+        raise too_large(declared)
+    if declared is None and request.body_exists:  # chunked: no length to go by
+        try:
+            await request.read()  # aiohttp keeps it for the handler
+        except web.HTTPRequestEntityTooLarge:
+            raise too_large(-1) from None
+    return await handler(request)
+
+
+def too_large(declared: int) -> web.HTTPRequestEntityTooLarge:
+    error = web.HTTPRequestEntityTooLarge(
+        max_size=MAX_BODY, actual_size=declared, text=f"Request bodies are limited to {MAX_BODY} bytes."
+    )
+    # Close the connection rather than drain the rest of a body nobody wants.
+    error.force_close()
+    return error
 
 
 @web.middleware
@@ -159,15 +183,16 @@ async def client_session(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
-def create_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[security_headers])
+def create_app(settings: Settings, *, agent_sessions: SessionStore | None = None) -> web.Application:
+    app = web.Application(middlewares=[security_headers, limit_body], client_max_size=MAX_BODY)
     app[SETTINGS] = settings
-    app[PAGE] = render_page(settings)
+    app[TEMPLATES] = environment()
+    app[PAGE] = render_page(app, settings)
     app.cleanup_ctx.append(client_session)
     app.router.add_get("/", index)
     app.router.add_get("/health", health)
     app.router.add_get("/demo/outbox", demo_outbox)
-    add_console(app, settings)
+    add_console(app, settings, agent_sessions)
     DIST.mkdir(exist_ok=True)
     app.router.add_static("/static/", DIST, show_index=False, follow_symlinks=False)
     return app

@@ -18,7 +18,7 @@ from web.settings import Settings, SettingsError
 
 
 def settings(**env: str) -> Settings:
-    return Settings.from_env({"RASA_URL": "https://rasa.example.com", **env})
+    return Settings.from_env({"RASA_URL": "https://rasa.example.com", "DEMO_MODE": "1", **env})
 
 
 async def client_for(app: web.Application) -> TestClient:
@@ -29,7 +29,8 @@ async def client_for(app: web.Application) -> TestClient:
 
 @pytest.mark.asyncio
 async def test_the_page_lets_the_widget_reach_only_the_rasa_socket_and_holds_no_secrets() -> None:
-    client = await client_for(create_app(settings(ACCOUNT_SERVICE_TOKEN="not-in-the-page")))
+    secrets = {"AGENT_SERVICE_TOKEN": "service-not-in-the-page", "AGENT_RELAY_TOKEN": "relay-not-in-the-page"}
+    client = await client_for(create_app(settings(**secrets)))
     try:
         reply = await client.get("/")
         page = await reply.text()
@@ -40,8 +41,24 @@ async def test_the_page_lets_the_widget_reach_only_the_rasa_socket_and_holds_no_
         config = json.loads(re.search(r'id="page-config">(.*?)</script>', page).group(1))
         assert config["socketUrl"] == "https://rasa.example.com"
         assert config["demoCustomers"] == ["alex.morgan", "priya.sharma", "sam.lee", "jordan.reyes"]
-        assert "not-in-the-page" not in page and "demo-account-service-token" not in page
+        assert "not-in-the-page" not in page and "demo-agent" not in page
         assert (await (await client.get("/health")).json())["status"] == "ok"
+    finally:
+        await client.close()
+
+
+@pytest.mark.asyncio
+async def test_the_issuer_name_is_text_and_cannot_end_the_config_script(tmp_path) -> None:
+    name = "</script><script>alert(1)</script><b>&amp;"
+    issuer = tmp_path / "issuer.yml"
+    issuer.write_text(json.dumps({"issuer": {"name": name}, "regions": {}}))
+    client = await client_for(create_app(settings(ISSUER_CONFIG=str(issuer))))
+    try:
+        page = await (await client.get("/")).text()
+        assert "<script>alert(1)" not in page and "<b>" not in page
+        assert "&lt;/script&gt;&lt;script&gt;alert(1)" in page  # as text in the headings
+        config = json.loads(re.search(r'id="page-config">(.*?)</script>', page).group(1))
+        assert config["issuerName"] == name
     finally:
         await client.close()
 
