@@ -18,7 +18,7 @@ from typing import Any
 
 from sanic.request import Request
 
-from common.client_address import client_address, client_key
+from common.client_address import client_address, client_key, parse_trusted_proxies
 from common.rate_limits import MemoryRateLimiter, RateLimiter
 from common.settings import RasaServerSettings, secret
 
@@ -30,14 +30,14 @@ class ChatGuard:
     def __init__(self, settings: RasaServerSettings, limiter: RateLimiter | None = None) -> None:
         self.settings = settings
         self.limiter = limiter or MemoryRateLimiter()
-        self._proxies = settings.proxy_networks()
+        self._proxies = parse_trusted_proxies(settings.trusted_proxies)
         self._salt = "client-key\0" + secret(settings.widget_session_secret)
 
-    def address(self, peer: str | None, forwarded_for: str | None) -> str:
-        return client_address(peer or "unknown", forwarded_for, self._proxies)
+    def address(self, peer: str | None, forwarded_for: list[str]) -> str:
+        return client_address(peer, forwarded_for, self._proxies)
 
     def request_address(self, request: Request) -> str:
-        return self.address(request.ip, request.headers.get("x-forwarded-for"))
+        return self.address(request.ip, request.headers.getall("x-forwarded-for", []))
 
     def key(self, address: str) -> str:
         return client_key(address, self._salt)

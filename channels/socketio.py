@@ -192,7 +192,8 @@ class SocketIOChannel(InputChannel):
         async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
             request = environ.get("sanic.request")
             peer = request.ip if request is not None else environ.get("REMOTE_ADDR")
-            address = self.guard.address(peer, environ.get("HTTP_X_FORWARDED_FOR"))
+            forwarded = environ.get("HTTP_X_FORWARDED_FOR")
+            address = self.guard.address(peer, [forwarded] if forwarded else [])
             await sio.save_session(sid, {"client_key": self.guard.key(address)})
 
         @sio.on("session_request")

@@ -1,8 +1,10 @@
-"""Who is on the other end of a request: the peer, or the client a trusted proxy names.
+"""Who is on the other end: the socket's peer, or, when the peer is one of our own proxies
+(TRUSTED_PROXIES), the address that proxy saw.
 
-X-Forwarded-For is a list that every proxy appends to, and anyone can send one with whatever
-they like in it. So it is believed only when the peer is one of our own proxies, and then read
-from the right: the right-most address that is not one of our proxies is the client.
+X-Forwarded-For is a list each proxy appends to, so only its right end is ours: walking from the
+right, every entry added by a trusted proxy is skipped and the first one that is not is the client.
+Anything further left was written by the client and is never believed, so a visitor cannot choose
+the address their rate limits are counted under.
 """
 
 from __future__ import annotations
@@ -10,34 +12,61 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+TrustedProxies = tuple[Network, ...]
 
 
-def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+def parse_trusted_proxies(value: str) -> TrustedProxies:
+    """TRUSTED_PROXIES="10.0.0.5, 10.1.0.0/16, fd00::/8" → networks; empty → trust no proxy."""
+    networks = []
+    for entry in filter(None, (part.strip() for part in value.split(","))):
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError as error:
+            raise ValueError(f"{entry!r} is not an IP address or CIDR network") from error
+    return tuple(networks)
+
+
+def _address(text: str) -> Address | None:
+    text = text.strip()
+    if text.startswith("[") and "]" in text:  # "[2001:db8::1]:443"
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:  # "203.0.113.7:51000"
+        text = text.split(":", 1)[0]
     try:
-        return ipaddress.ip_address(value.strip().strip("[]"))
+        address = ipaddress.ip_address(text)
     except ValueError:
         return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
 
 
-def _trusted(value: str, proxies: Sequence[Network]) -> bool:
-    address = _address(value)
-    return address is not None and any(address in network for network in proxies)
+def _trusted(address: Address, proxies: TrustedProxies) -> bool:
+    return any(address.version == network.version and address in network for network in proxies)
 
 
-def client_address(peer: str, forwarded_for: str | None, proxies: Sequence[Network]) -> str:
-    """The client's address: `peer` unless the peer is a trusted proxy that forwarded the request."""
-    if not forwarded_for or not _trusted(peer, proxies):
-        return peer
-    for hop in reversed(forwarded_for.split(",")):
-        hop = hop.strip()
-        if _address(hop) is None:
-            break  # garbage: stop believing the header here
-        if not _trusted(hop, proxies):
-            return hop
-    return peer
+def client_address(peer: str | None, forwarded_for: Iterable[str], proxies: TrustedProxies) -> str:
+    """The client's address as text. `forwarded_for` holds every X-Forwarded-For header value."""
+    peer_address = _address(peer or "")
+    if peer_address is None:
+        return peer or "unknown"  # a Unix socket, say: nothing better to go on
+    if not _trusted(peer_address, proxies):
+        return str(peer_address)
+    hops = [hop for value in forwarded_for for hop in value.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            # Not an address a proxy of ours would write: stop believing the header here.
+            return str(peer_address)
+        if not _trusted(address, proxies):
+            return str(address)
+    # Every hop is one of ours (a request from inside): the left-most one is the origin.
+    first = _address(hops[0]) if hops else None
+    return str(first or peer_address)
 
 
 def client_key(address: str, salt: str) -> str:

@@ -12,13 +12,14 @@ One pydantic (v1) BaseSettings class per process, all built on `ProcessSettings`
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseSettings, Field, SecretStr, ValidationError, validator
+
+from common.client_address import parse_trusted_proxies
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MIN_SECRET_LENGTH = 32
@@ -32,6 +33,7 @@ DEMO_SECRETS: dict[str, str] = {
     "ACCOUNT_SERVICE_SECRET": "demo-account-service-secret-not-for-production",
     "ACTION_SERVER_TOKEN": "demo-action-server-token-not-for-production",
     "AGENT_RELAY_TOKEN": "demo-agent-relay-token-not-for-production",
+    # AGENT_SESSION_SECRET has none: in demo mode the website makes a random one per start.
     "WIDGET_SESSION_SECRET": "demo-widget-session-secret-not-for-production",
 }
 
@@ -53,7 +55,7 @@ def parse_flag(name: str, value: str) -> bool:
 
 
 def split_list(value: str | None) -> list[str]:
-    """"a, b,c" → ["a", "b", "c"] (blank entries dropped)."""
+    """ "a, b,c" → ["a", "b", "c"] (blank entries dropped)."""
     return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
@@ -93,7 +95,9 @@ class ProcessSettings(BaseSettings):
         return str(cls.__fields__[field].field_info.extra.get("env") or field.upper())
 
     @classmethod
-    def load(cls: type[Settings], environ: Mapping[str, str] | None = None) -> Settings:
+    def load(
+        cls: type[Settings], environ: Mapping[str, str] | None = None, *, check_secrets: bool = True
+    ) -> Settings:
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for field in cls.__fields__:
@@ -104,12 +108,14 @@ class ProcessSettings(BaseSettings):
             demo = parse_flag("DEMO_MODE", values.get("demo_mode", "0"))
             if demo:
                 for field in cls.needed_secrets(values):
-                    if field not in values:
-                        values[field] = DEMO_SECRETS[cls.env_name(field)]
+                    demo_value = DEMO_SECRETS.get(cls.env_name(field))
+                    if field not in values and demo_value is not None:
+                        values[field] = demo_value
             settings = cls(**values)
         except ValidationError as error:
             raise SettingsError(_describe(cls, error)) from None
-        settings.check_secrets()
+        if check_secrets:
+            settings.check_secrets()
         return settings
 
     @classmethod
@@ -122,8 +128,16 @@ class ProcessSettings(BaseSettings):
         return ()
 
     def check_secrets(self) -> None:
+        problems = self.secret_problems()
+        if problems:
+            raise SettingsError(
+                "production mode (DEMO_MODE is off) needs its secrets: " + "; ".join(problems)
+            )
+
+    def secret_problems(self) -> list[str]:
+        """What is wrong with this process's secrets outside demo mode (names, never values)."""
         if self.demo_mode:
-            return
+            return []
         problems = []
         for field in self.needed_secrets(self.dict()):
             name = self.env_name(field)
@@ -133,17 +147,12 @@ class ProcessSettings(BaseSettings):
                 problems.append(f"{name} is not set")
             elif len(secret) < MIN_SECRET_LENGTH or secret in DEMO_SECRETS.values():
                 problems.append(f"{name} must be a private value of at least {MIN_SECRET_LENGTH} characters")
-        if problems:
-            raise SettingsError(
-                "production mode (DEMO_MODE is off) needs its secrets: " + "; ".join(problems)
-            )
+        return problems
 
-    # --- shared helpers ----------------------------------------------------------------------------
-    def proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-        try:
-            return [ipaddress.ip_network(entry, strict=False) for entry in split_list(self.trusted_proxies)]
-        except ValueError:
-            raise SettingsError("TRUSTED_PROXIES must be IP addresses or CIDR ranges") from None
+    @validator("trusted_proxies")
+    def _proxies(cls, value: str) -> str:
+        parse_trusted_proxies(value)  # an error names the bad entry (an address, not a secret)
+        return value
 
 
 def secret(value: SecretStr | None) -> str:
@@ -222,3 +231,37 @@ class RasaServerSettings(ProcessSettings):
         """Oldest first, newest last (itsdangerous signs with the last, verifies with any)."""
         previous = secrets_list(self.widget_session_previous_secrets)
         return [*reversed(previous), secret(self.widget_session_secret)]
+
+
+# --- the website (demo page, agent console) ----------------------------------------------------------
+class WebSettings(ProcessSettings):
+    host: str = Field("127.0.0.1", env="WEB_HOST")
+    port: int = Field(8080, env="WEB_PORT", ge=1, le=65535)
+    # The Rasa server as the visitor's browser reaches it, and as this server does (agents' lines).
+    rasa_url: str = Field("http://localhost:5005", env="RASA_URL")
+    rasa_internal_url: str | None = Field(None, env="RASA_INTERNAL_URL")
+    account_service_url: str = Field("http://localhost:8081", env="ACCOUNT_SERVICE_URL")
+    # The agent console: "name:password[,…]" and "name:BASE32[,…]"; off without agents.
+    agent_users: SecretStr | None = Field(None, env="AGENT_USERS")
+    agent_totp_secrets: SecretStr | None = Field(None, env="AGENT_TOTP_SECRETS")
+    agent_session_secret: SecretStr | None = Field(None, env="AGENT_SESSION_SECRET")
+    agent_session_previous_secrets: SecretStr | None = Field(None, env="AGENT_SESSION_PREVIOUS_SECRETS")
+    agent_cookie_secure: bool | None = Field(None, env="AGENT_COOKIE_SECURE")
+    agent_service_token: SecretStr | None = Field(None, env="AGENT_SERVICE_TOKEN")
+    agent_relay_token: SecretStr | None = Field(None, env="AGENT_RELAY_TOKEN")
+    # Read only to check that the relay token is not one of them.
+    account_service_token: SecretStr | None = Field(None, env="ACCOUNT_SERVICE_TOKEN")
+    channels_service_token: SecretStr | None = Field(None, env="CHANNELS_SERVICE_TOKEN")
+    operator_service_token: SecretStr | None = Field(None, env="OPERATOR_SERVICE_TOKEN")
+
+    @validator("agent_cookie_secure", pre=True)
+    def _cookie_flag(cls, value: Any) -> Any:
+        return parse_flag("AGENT_COOKIE_SECURE", value) if isinstance(value, str) else value
+
+    @classmethod
+    def conditional_secrets(cls, values: Mapping[str, Any]) -> tuple[str, ...]:
+        demo = parse_flag("DEMO_MODE", str(values.get("demo_mode", "0")))
+        # The console is on with agents (in demo mode there is always the demo agent).
+        if demo or values.get("agent_users"):
+            return ("agent_session_secret", "agent_service_token", "agent_relay_token")
+        return ()

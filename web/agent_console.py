@@ -28,9 +28,9 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 
+from common.client_address import client_address
 from web.agent_login import Agents, LoginLimiter, Reservation
 from web.agent_sessions import SESSION_S, AgentSession, MemorySessionStore, SessionCookies, SessionStore
-from web.client_address import client_address
 from web.settings import Settings
 from web.templating import html_response
 

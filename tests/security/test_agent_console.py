@@ -16,6 +16,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from common.settings import REPO_ROOT
 from tests.security.website import (
     AGENTS,
     CASE,
@@ -33,7 +34,6 @@ from tests.security.website import (
     running_website,
     signer,
 )
-from web.settings import REPO_ROOT
 
 
 @pytest.fixture(scope="module")

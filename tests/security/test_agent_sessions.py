@@ -10,17 +10,15 @@ import pyotp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from common.settings import DEMO_SECRETS, parse_flag
 from tests.security.website import signer
 from web.agent_login import Agents, LoginLimiter, Reservation
 from web.agent_sessions import IDLE_S, SESSION_S, MemorySessionStore, SessionCookies
 from web.server import create_app
-from web.settings import (
-    DEMO_AGENT_RELAY_TOKEN,
-    DEMO_AGENT_SERVICE_TOKEN,
-    Settings,
-    SettingsError,
-    parse_bool,
-)
+from web.settings import Settings, SettingsError
+
+DEMO_AGENT_SERVICE_TOKEN = DEMO_SECRETS["AGENT_SERVICE_TOKEN"]
+DEMO_AGENT_RELAY_TOKEN = DEMO_SECRETS["AGENT_RELAY_TOKEN"]
 
 SECRET = pyotp.random_base32()
 PRODUCTION = {
@@ -210,9 +208,10 @@ def test_the_limit_lifts_after_its_window_and_a_success_frees_only_its_own_place
 def test_demo_mode_is_off_unless_switched_on_and_read_one_way() -> None:
     assert Settings.from_env({}).demo_mode is False
     for word in ("1", "true", "YES", " on "):
-        assert parse_bool("DEMO_MODE", word, False) is True
+        assert parse_flag("DEMO_MODE", word) is True
+        assert Settings.from_env({"DEMO_MODE": word}).demo_mode is True
     for word in ("0", "false", "No", "off", ""):
-        assert parse_bool("DEMO_MODE", word, True) is (word == "")
+        assert Settings.from_env({"DEMO_MODE": word}).demo_mode is False
     with pytest.raises(SettingsError, match="DEMO_MODE"):
         Settings.from_env({"DEMO_MODE": "2"})
 

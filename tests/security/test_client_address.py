@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from web.client_address import client_address, parse_trusted_proxies
+from common.client_address import client_address, parse_trusted_proxies
 
 PROXIES = parse_trusted_proxies("10.0.0.5, 10.1.0.0/16, fd00::/8")
 
