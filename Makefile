@@ -14,7 +14,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup run shell train test lint validate bench lock clean chromium
+.PHONY: help setup run shell train test lint typecheck validate bench audit lock clean chromium
 
 help:
 	@echo "make run    - set up, train if needed, start every service (Ctrl-C stops them)"
@@ -22,6 +22,7 @@ help:
 	@echo "make shell  - chat in the terminal"
 	@echo "make train  - train the model only"
 	@echo "make bench  - benchmark against a stock 'rasa init' assistant"
+	@echo "make audit  - pip-audit over requirements.lock (reports; fails only on unaccepted advisories)"
 
 # --- set-up -------------------------------------------------------------------------------
 $(BIN)/python:
@@ -85,7 +86,10 @@ shell: train
 
 # --- checks -------------------------------------------------------------------------------
 lint: setup
-	$(BIN)/ruff check account_service actions channels nlu_components privacy scripts storage tests web
+	$(BIN)/ruff check account_service actions channels common nlu_components privacy rasa_server scripts storage tests web
+
+typecheck: setup
+	$(BIN)/mypy
 
 validate: setup
 	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
@@ -94,7 +98,18 @@ test: train chromium
 	scripts/run_tests.sh
 
 bench: train
-	PYTHONPATH=$(CURDIR) $(BIN)/python scripts/bench.py
+	source scripts/env.sh && $(BIN)/python scripts/bench.py
+
+# pip-audit clashes with the lock (CacheControl), so it gets its own virtualenv on the machine's
+# Python 3.11, pinned by requirements-tools.lock.
+TOOLS := .venv-tools
+$(TOOLS)/.installed: requirements-tools.lock
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --disable-pip-version-check -q -r requirements-tools.lock
+	touch $@
+
+audit: $(TOOLS)/.installed
+	python3 scripts/audit.py
 
 # Re-pin every dependency after changing requirements.in.
 lock: | $(BIN)/python

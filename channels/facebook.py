@@ -122,8 +122,8 @@ class MessengerReplies(MessengerBot):
             logger.error("facebook: a Send API call failed (%s)", type(error).__name__)
             return
         if isinstance(answer, dict) and "error" in answer:
-            error = answer["error"] if isinstance(answer["error"], dict) else {}
-            logger.error("facebook: the Send API refused a call (code %s)", error.get("code"))
+            refusal = answer["error"] if isinstance(answer["error"], dict) else {}
+            logger.error("facebook: the Send API refused a call (code %s)", refusal.get("code"))
 
     async def _send(self, recipient_id: str, message: dict[str, Any]) -> None:
         await self._call(self.messenger_client.send, message, recipient_id, "RESPONSE")

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
@@ -27,6 +26,7 @@ from sanic.response import HTTPResponse
 from channels.conversations import NamespacedOutput, namespaced
 from channels.guard import SLOW_DOWN, chat_guard
 from channels.message_hygiene import EMPTY_MESSAGE_PAYLOAD, screen_message
+from common.settings import channel_variables
 
 logger = logging.getLogger(__name__)
 
@@ -42,15 +42,11 @@ def env_settings(
     optional: Iterable[str] = (),
     env: Mapping[str, str] | None = None,
 ) -> dict[str, str] | None:
-    """The channel's variables (blank counts as unset), or None when a required one is missing.
-
-    A channel that is partly configured says which variables are missing (never their values)."""
-    env = os.environ if env is None else env
-    required, optional = tuple(required), tuple(optional)
-    values = {name: env.get(name, "").strip() for name in (*required, *optional)}
-    missing = [name for name in required if not values[name]]
+    """The channel's variables (read by common/settings.py: blank counts as unset), or None when a
+    required one is missing. A channel that is partly configured says which (never their values)."""
+    values, missing = channel_variables(required, optional, env)
     if missing:
-        if len(missing) < len(required):
+        if len(missing) < len(tuple(required)):
             logger.warning("%s channel is off: %s not set", channel, ", ".join(missing))
         return None
     return values

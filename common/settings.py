@@ -13,7 +13,7 @@ One pydantic (v1) BaseSettings class per process, all built on `ProcessSettings`
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -162,6 +162,17 @@ def secret(value: SecretStr | None) -> str:
 
 def secrets_list(value: SecretStr | None) -> list[str]:
     return split_list(secret(value))
+
+
+def channel_variables(
+    required: Iterable[str], optional: Iterable[str] = (), environ: Mapping[str, str] | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """A messaging channel's variables (blank = unset) and the names of the required ones missing.
+    Each channel is optional and has its own group of variables, switched on as a whole."""
+    env = os.environ if environ is None else environ
+    required, optional = tuple(required), tuple(optional)
+    values = {name: env.get(name, "").strip() for name in (*required, *optional)}
+    return values, [name for name in required if not values[name]]
 
 
 def _describe(cls: type[ProcessSettings], error: ValidationError) -> str:

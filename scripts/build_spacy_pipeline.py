@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import spacy
+from spacy.pipeline import EntityRuler
 
 
 def load_patterns(patterns_file: Path) -> list[dict]:
@@ -32,7 +33,7 @@ def load_patterns(patterns_file: Path) -> list[dict]:
 def build_pipeline(patterns: list[dict]) -> spacy.language.Language:
     nlp = spacy.blank("en")
     # Longest match wins, so "next Friday" beats "Friday" and "ending in 2010" beats "2010".
-    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    ruler: EntityRuler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})  # type: ignore[assignment]
     ruler.add_patterns(patterns)
     return nlp
 
@@ -48,7 +49,8 @@ def main() -> None:
         shutil.rmtree(args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(args.out)
-    print(f"spaCy pipeline with {len(nlp.get_pipe('entity_ruler'))} patterns written to {args.out}")
+    ruler: EntityRuler = nlp.get_pipe("entity_ruler")  # type: ignore[assignment]
+    print(f"spaCy pipeline with {len(ruler)} patterns written to {args.out}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,10 @@ mkdir -p results
 step() { printf '\n=== %s\n' "$*"; }
 
 step "lint (ruff)"
-.venv/bin/ruff check account_service actions channels nlu_components privacy scripts storage tests web
+.venv/bin/ruff check account_service actions channels common nlu_components privacy rasa_server scripts storage tests web
+
+step "type check (mypy)"
+.venv/bin/mypy
 
 step "rasa data validate (no warnings allowed)"
 # The responses that task actions utter look unused to the validator (it reads only rules and
