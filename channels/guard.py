@@ -3,12 +3,13 @@
 - The client's address is the socket peer, or, behind one of TRUSTED_PROXIES, the client the
   proxy names (common/client_address.py); it reaches the assistant only as a keyed hash in the
   message metadata (`client_key`), which the identity check's per-address limits count.
-- Messages per conversation and per client address are counted in fixed windows
-  (CHAT_MESSAGES_PER_CONVERSATION, CHAT_MESSAGES_PER_ADDRESS per CHAT_LIMIT_WINDOW_S). Over a
-  limit a REST-style channel answers 429 and a chat channel one polite line; nothing reaches
-  the assistant. The defaults let one address carry 20 conversations at 2 messages a second
-  each (a load test, the demo and outside checks all come from one machine); the per-
-  conversation limit and the account service's identity limits do the fine-grained work.
+- Messages per conversation and per client address are counted over a sliding window
+  (CHAT_MESSAGES_PER_CONVERSATION, CHAT_MESSAGES_PER_ADDRESS per CHAT_LIMIT_WINDOW_S: 300 and
+  3000 per minute). Over a limit a REST-style channel answers 429 and a chat channel one polite
+  line; nothing reaches the assistant. The defaults let one address carry 20 conversations at
+  2 messages a second each (a load test, the demo and outside checks all come from one
+  machine), and one conversation 5 a second; the account service's identity limits do the
+  fine-grained work.
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
-"""Counting requests per key in fixed windows: "at most N per conversation per 10 seconds".
+"""Counting requests per key: "at most N per conversation per minute".
 
-Fixed windows are one counter per key and window, which a shared store does atomically
-(Redis INCR + EXPIRE), so the same interface serves several replicas later; this in-memory
-store serves one process. Memory is bounded: old windows are dropped as time moves on, and
-beyond MAX_KEYS the oldest keys go first.
+A sliding window, approximated from two fixed windows (the current one and the one before,
+weighted by how much of it still lies inside the last `window_s` seconds), so a burst just after
+a window starts is still counted against what came just before it. Two counters per key: a
+shared store does the same atomically (Redis INCR + EXPIRE), so this interface serves several
+replicas later; this in-memory store serves one process. Memory is bounded: old keys are dropped
+as time moves on, and beyond MAX_KEYS the least recently used go first. Only allowed requests
+are counted, so a client that keeps going is let through at the limit's rate, never faster.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ MAX_KEYS = 100_000
 
 class RateLimiter(Protocol):
     async def allow(self, key: str, limit: int, window_s: int) -> bool:
-        """Counts one request for `key`; False when it is over `limit` in the current window."""
+        """Counts one request for `key`; False (and not counted) when it is over `limit` in the
+        last `window_s` seconds."""
         ...
 
 
@@ -26,23 +30,29 @@ class MemoryRateLimiter:
     def __init__(self, clock: Callable[[], float] = time.monotonic, max_keys: int = MAX_KEYS) -> None:
         self._clock = clock
         self._max_keys = max_keys
-        # key -> (window number, count, when the window ends); least recently used first.
-        self._counts: OrderedDict[str, tuple[int, int, float]] = OrderedDict()
+        # key -> (window number, count in it, count in the window before); least recently used first.
+        self._counts: OrderedDict[str, tuple[int, int, int, float]] = OrderedDict()
 
     async def allow(self, key: str, limit: int, window_s: int) -> bool:
         now = self._clock()
         window = int(now // window_s)
-        seen_window, count, _ = self._counts.pop(key, (window, 0, 0.0))
-        count = count + 1 if seen_window == window else 1
-        self._counts[key] = (window, count, (window + 1) * window_s)
+        seen, current, previous, _ = self._counts.pop(key, (window, 0, 0, 0.0))
+        if seen != window:
+            previous = current if seen == window - 1 else 0
+            current = 0
+        elapsed = (now % window_s) / window_s
+        allowed = previous * (1 - elapsed) + current + 1 <= limit
+        if allowed:
+            current += 1
+        self._counts[key] = (window, current, previous, (window + 2) * window_s)
         self._forget_old(now)
-        return count <= limit
+        return allowed
 
     def _forget_old(self, now: float) -> None:
         while len(self._counts) > self._max_keys:
             self._counts.popitem(last=False)
         while self._counts:
-            _, (_, _, ends) = next(iter(self._counts.items()))
-            if ends > now:
+            _, (_, _, _, forgotten_at) = next(iter(self._counts.items()))
+            if forgotten_at > now:
                 break
             self._counts.popitem(last=False)

@@ -205,10 +205,11 @@ class RasaServerSettings(ProcessSettings):
     handoff_timeout_s: float = Field(2.0, env="HANDOFF_TIMEOUT_S", gt=0, le=2.0)
     # The plain REST channel: on in demo mode (for curl), off in production unless asked for.
     rest_channel: bool | None = Field(None, env="REST_CHANNEL")
-    # Messages per conversation and per client address in each window (429 or a polite line).
-    limit_window_s: int = Field(10, env="CHAT_LIMIT_WINDOW_S", ge=1, le=3600)
-    messages_per_conversation: int = Field(30, env="CHAT_MESSAGES_PER_CONVERSATION", ge=1)
-    messages_per_address: int = Field(500, env="CHAT_MESSAGES_PER_ADDRESS", ge=1)
+    # Messages per conversation and per client address in any window of this length (429 or a
+    # polite line). One address must carry 20 conversations at 2 messages a second each.
+    limit_window_s: int = Field(60, env="CHAT_LIMIT_WINDOW_S", ge=1, le=3600)
+    messages_per_conversation: int = Field(300, env="CHAT_MESSAGES_PER_CONVERSATION", ge=1)
+    messages_per_address: int = Field(3000, env="CHAT_MESSAGES_PER_ADDRESS", ge=1)
 
     secrets = ("action_server_token", "channels_service_token", "agent_relay_token", "widget_session_secret")
 

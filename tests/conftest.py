@@ -60,6 +60,7 @@ def stop(process: subprocess.Popen) -> None:
 DEMO_TOKEN = "demo-account-service-token"
 # The Rasa server's HTTP API is on only with a JWT secret; tests call it with an admin token.
 RASA_JWT_SECRET = secrets.token_urlsafe(32)
+CONVERSATION_LIMIT = 40  # messages per conversation per minute in the test stack
 
 
 class Assistant:
@@ -166,6 +167,8 @@ def _assistant(tmp_path_factory: pytest.TempPathFactory, stack: ExitStack) -> It
         "RASA_HOST": "127.0.0.1",
         "RASA_PORT": str(rasa_port),
         "RASA_JWT_SECRET": RASA_JWT_SECRET,
+        # Lower than the default (300 a minute) so that the flood test stays light.
+        "CHAT_MESSAGES_PER_CONVERSATION": str(CONVERSATION_LIMIT),
         # Agents on the chat whatever the time; tests switch to never with POST /demo/agent-hours.
         "AGENT_HOURS": "always",
         "RASA_TELEMETRY_ENABLED": "false",
