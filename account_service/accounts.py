@@ -8,6 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from account_service.errors import no_such_card
 from account_service.models import Card, CardAccount, Customer
 
+REGION_CURRENCY = {"US": "USD", "IN": "INR"}
+
+
+def available_credit_cents(account: CardAccount) -> int:
+    return account.credit_limit_cents - account.balance_cents
+
 
 async def customer_accounts(session: AsyncSession, customer: Customer) -> list[CardAccount]:
     rows = await session.scalars(

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from account_service import audit
+from account_service.accounts import available_credit_cents
 from account_service.calendar_days import estimated_delivery, shift_months
 from account_service.cases import open_case, open_fraud_case_exists
 from account_service.errors import ServiceError
 from account_service.models import Card, CardAccount, Customer, Transaction
-from account_service.views import available_credit_cents
 
 REPLACEMENT_REASONS = ("lost", "stolen", "damaged")
 CARD_VALIDITY_MONTHS = 48

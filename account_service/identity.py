@@ -20,6 +20,7 @@ lock, the audit row): the request's transaction commits them.
 from __future__ import annotations
 
 import math
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -149,6 +150,15 @@ async def active_session(
         await session.delete(verified)
         return None
     return verified
+
+
+_CHANNEL_PREFIX = re.compile(r"^([a-z][a-z0-9_]{0,31}):")
+
+
+def channel_of(conversation_id: str) -> str:
+    """The channel a conversation is on: its ID's prefix ("socketio:…" is socketio), else "unnamed"."""
+    found = _CHANNEL_PREFIX.match(conversation_id)
+    return found.group(1) if found else "unnamed"
 
 
 def is_fresh(verified: VerifiedSession, now: datetime) -> bool:
@@ -355,6 +365,7 @@ async def session_info(session: AsyncSession, conversation_id: str, now: datetim
         "verified_at": iso_instant(verified.verified_at),
         "method": verified.method,
         "fresh": is_fresh(verified, now),
+        "channel": channel_of(conversation_id),
     }
 
 

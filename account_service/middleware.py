@@ -15,14 +15,11 @@ import traceback
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from account_service.endpoints import endpoint_of
 from account_service.errors import ServiceError
 
 access_logger = logging.getLogger("account_service.requests")
 error_logger = logging.getLogger("account_service.errors")
-
-# Routes a browser or a health check reaches without the shared token.
-PUBLIC_ROUTES = frozenset({"/health", "/openapi.json", "/statements/download/{token}"})
-PUBLIC_PREFIXES = ("/demo/",)
 
 _HTTP_ERRORS = {
     400: ("bad_request", "The request could not be read."),
@@ -94,10 +91,9 @@ def bearer_auth(token: str) -> Middleware:
 
     @web.middleware
     async def check_token(request: web.Request, handler: Handler) -> web.StreamResponse:
-        template = route_template(request)
-        public = template in PUBLIC_ROUTES or template.startswith(PUBLIC_PREFIXES)
+        endpoint = endpoint_of(request)
         # Unknown routes fall through to their 404/405.
-        if request.match_info.http_exception is None and not public:
+        if request.match_info.http_exception is None and (endpoint is None or not endpoint.public):
             scheme, _, given = request.headers.get("Authorization", "").partition(" ")
             if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected):
                 raise ServiceError(401, "unauthorized", "A valid bearer token is needed.")

@@ -7,42 +7,66 @@ from aiohttp import web
 from account_service import access_help, identity
 from account_service.app_keys import MESSENGER
 from account_service.clock import iso_instant
-from account_service.routes.common import json, me, now, settings, transaction
-from account_service.validation import conversation_id, read_json, required_text
+from account_service.endpoints import ACTIONS, Routes, Shape
+from account_service.fields import UserId
+from account_service.routes.common import me, now, settings, transaction
+from account_service.schemas.care import ResetLinkSent, SentTo
+from account_service.schemas.common import NOT_VERIFIED, ConversationBody, Locked
 
-routes = web.RouteTableDef()
+routes = Routes("access")
 
 
-@routes.get("/access/lock-status")
-async def lock_status(request: web.Request) -> web.Response:
-    user_id = required_text(dict(request.query), "user_id", max_length=64)
+class LockStatusQuery(Shape):
+    user_id: UserId
+
+
+@routes.get(
+    "/access/lock-status",
+    "Whether a User ID is locked (an unknown one answers unlocked)",
+    scopes=ACTIONS,
+    query=LockStatusQuery,
+    answer=Locked,
+)
+async def lock_status(request: web.Request, query: LockStatusQuery) -> Locked:
     async with transaction(request) as session:
-        until = await identity.lock_status(session, user_id, now(request))
-    return json({"locked": until is not None, "locked_until": iso_instant(until) if until else None})
+        until = await identity.lock_status(session, query.user_id, now(request))
+    return Locked(locked=until is not None, locked_until=iso_instant(until) if until else None)
 
 
-@routes.post("/me/user-id-reminder")
-async def user_id_reminder(request: web.Request) -> web.Response:
-    conversation = conversation_id(await read_json(request))
+@routes.post(
+    "/me/user-id-reminder",
+    "Email the User ID to the registered address",
+    scopes=ACTIONS,
+    body=ConversationBody,
+    answer=SentTo,
+    errors=[NOT_VERIFIED],
+)
+async def user_id_reminder(request: web.Request, body: ConversationBody) -> SentTo:
     async with transaction(request) as session:
-        customer = await me(request, session, conversation)
+        customer = await me(request, session, body.conversation_id)
         sent_to = access_help.send_user_id_reminder(
             session,
             customer,
             messenger=request.app[MESSENGER],
             issuer_name=settings(request).issuer_name,
             now=now(request),
-            conversation_id=conversation,
+            conversation_id=body.conversation_id,
         )
-    return json({"sent_to": sent_to})
+    return SentTo(sent_to=sent_to)
 
 
-@routes.post("/me/password-reset")
-async def password_reset(request: web.Request) -> web.Response:
-    conversation = conversation_id(await read_json(request))
+@routes.post(
+    "/me/password-reset",
+    "Email a password-reset link valid for one hour",
+    scopes=ACTIONS,
+    body=ConversationBody,
+    answer=ResetLinkSent,
+    errors=[NOT_VERIFIED],
+)
+async def password_reset(request: web.Request, body: ConversationBody) -> ResetLinkSent:
     config = settings(request)
     async with transaction(request) as session:
-        customer = await me(request, session, conversation)
+        customer = await me(request, session, body.conversation_id)
         sent_to = access_help.send_password_reset(
             session,
             customer,
@@ -51,6 +75,6 @@ async def password_reset(request: web.Request) -> web.Response:
             secret_key=config.secret,
             public_url=config.public_url,
             now=now(request),
-            conversation_id=conversation,
+            conversation_id=body.conversation_id,
         )
-    return json({"sent_to": sent_to, "expires_in": int(access_help.RESET_LINK_LIFETIME.total_seconds())})
+    return ResetLinkSent(sent_to=sent_to, expires_in=int(access_help.RESET_LINK_LIFETIME.total_seconds()))

@@ -1,11 +1,10 @@
-"""What every route needs: a transaction per request, the acting customer, JSON answers."""
+"""What every route needs: a transaction per request, the service's now, the acting customer."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,7 +54,3 @@ async def me(
 ) -> Customer:
     """The customer whose verified session is bound to the conversation (401/403 otherwise)."""
     return await identity.require_customer(session, conversation_id, now(request), fresh=fresh)
-
-
-def json(body: Any, status: int = 200) -> web.Response:
-    return web.json_response(body, status=status)

@@ -54,6 +54,7 @@ async def test_an_app_login_verifies_the_conversation_for_reading_without_a_code
     status, body = await open_session(api, logged_in_at=login)
     assert status == 201
     assert body == {
+        "conversation_id": "app-1",
         "verified": True,
         "method": "app_login",
         "fresh": False,
@@ -211,7 +212,7 @@ async def test_the_logged_in_customer_takes_over_a_conversation_verified_as_some
         {"conversation_id": "app-1", "user_id": "alex.morgan", "logged_in_at": 1767225600},
         {"conversation_id": "app-1", "user_id": "alex.morgan", "logged_in_at": "yesterday"},
         {"conversation_id": "app-1", "user_id": "a" * 65, "logged_in_at": "2026-01-01T00:00:00Z"},
-        {"conversation_id": "c" * 129, "user_id": "alex.morgan", "logged_in_at": "2026-01-01T00:00:00Z"},
+        {"conversation_id": "c" * 201, "user_id": "alex.morgan", "logged_in_at": "2026-01-01T00:00:00Z"},
         {"conversation_id": "app-1", "user_id": ["alex.morgan"], "logged_in_at": "2026-01-01T00:00:00Z"},
     ],
 )

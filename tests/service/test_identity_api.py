@@ -68,7 +68,7 @@ async def test_no_match_is_the_same_answer_whichever_detail_was_wrong(api: Api) 
         {"conversation_id": "c", "user_id": "alex.morgan", "channel": "pigeon"},
         {"conversation_id": "c", "user_id": "alex.morgan", "purpose": "admin"},
         {"conversation_id": "", "user_id": "alex.morgan"},
-        {"conversation_id": "c" * 129, "user_id": "alex.morgan"},
+        {"conversation_id": "c" * 201, "user_id": "alex.morgan"},
         {"conversation_id": 42, "user_id": "alex.morgan"},
         {"conversation_id": "c", "user_id": ["alex.morgan"]},
     ],
