@@ -69,13 +69,18 @@ class Answer(Shape):
 
 
 def _mark_nullable(schema: dict[str, Any], model: type[BaseModel]) -> None:
-    """OpenAPI 3.0 says null is allowed with `nullable`; pydantic v1 leaves it out."""
+    """OpenAPI 3.0 says null is allowed with `nullable` (pydantic v1 leaves it out); a model
+    without its own docstring gets no description (pydantic would take its base class's)."""
+    if model.__doc__ is None:
+        schema.pop("description", None)
     for model_field in model.__fields__.values():
         prop = schema.get("properties", {}).get(model_field.alias)
-        if prop is not None and model_field.allow_none:
+        if prop is None:
+            continue
+        if model_field.allow_none:
             prop["nullable"] = True
-        if prop is not None:
-            prop.pop("title", None)
+        prop.pop("title", None)
+        prop.pop("hint", None)  # for refusals (bad_input), not part of OpenAPI
 
 
 @dataclass(frozen=True)

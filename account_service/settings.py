@@ -13,7 +13,24 @@ import yaml
 from account_service.agent_hours import AgentHours, AgentHoursError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEMO_TOKEN = "demo-account-service-token"
+# Scope -> the environment variable holding that caller's bearer token. Each caller has its own
+# token and may call only the routes of its scope (endpoints.py; 403 otherwise).
+TOKEN_VARIABLES = {
+    "actions": "ACCOUNT_SERVICE_TOKEN",  # the action server
+    "channels": "CHANNELS_SERVICE_TOKEN",  # the Rasa server's channels (relay, in-app binder)
+    "agents": "AGENT_SERVICE_TOKEN",  # the website's agent console
+    "operators": "OPERATOR_SERVICE_TOKEN",  # optional: operators' tools
+}
+OPTIONAL_TOKENS = frozenset({"operators"})
+# Public values for demo mode only, used when the variable is unset; outside demo mode they
+# are refused.
+DEMO_TOKENS = {
+    "actions": "demo-account-service-token",
+    "channels": "demo-channels-service-token",
+    "agents": "demo-agent-service-token",
+    "operators": "demo-operator-service-token",
+}
+DEMO_TOKEN = DEMO_TOKENS["actions"]
 DEMO_SECRET = "demo-account-service-secret-not-for-production"
 # Shorter secrets are guessable enough that a real deployment must not run on them.
 MIN_SECRET_LENGTH = 32
@@ -30,11 +47,14 @@ class Settings:
     db_url: str
     host: str
     port: int
-    token: str
+    # scope -> token, for every caller that has one
+    tokens: Mapping[str, str]
+    # signs statement and reset links (and keys code hashes); previous ones still verify links
     secret: str
     public_url: str
     demo_mode: bool
     issuer_name: str
+    previous_secrets: tuple[str, ...] = ()
     app_login_max_age_s: int = DEFAULT_APP_LOGIN_MAX_AGE_S
     agent_hours: AgentHours = AgentHours()
 
@@ -43,14 +63,25 @@ class Settings:
         env = os.environ if environ is None else environ
         port = _port(env.get("ACCOUNT_SERVICE_PORT", "8081"))
         issuer_file = Path(env.get("ISSUER_CONFIG") or REPO_ROOT / "issuer.yml")
+        demo_mode = _flag(env.get("DEMO_MODE") or "0")
+        tokens = {scope: env.get(variable, "").strip() for scope, variable in TOKEN_VARIABLES.items()}
+        secret = env.get("ACCOUNT_SERVICE_SECRET", "").strip()
+        if demo_mode:
+            tokens = {scope: token or DEMO_TOKENS[scope] for scope, token in tokens.items()}
+            secret = secret or DEMO_SECRET
         settings = cls(
             db_url=env.get("ACCOUNT_DB_URL") or f"sqlite+aiosqlite:///{REPO_ROOT / 'var' / 'account.db'}",
             host=env.get("ACCOUNT_SERVICE_HOST", "127.0.0.1"),
             port=port,
-            token=env.get("ACCOUNT_SERVICE_TOKEN", DEMO_TOKEN),
-            secret=env.get("ACCOUNT_SERVICE_SECRET", DEMO_SECRET),
+            tokens={scope: token for scope, token in tokens.items() if token},
+            secret=secret,
+            previous_secrets=tuple(
+                value.strip()
+                for value in env.get("ACCOUNT_SERVICE_PREVIOUS_SECRETS", "").split(",")
+                if value.strip()
+            ),
             public_url=(env.get("ACCOUNT_PUBLIC_URL") or f"http://localhost:{port}").rstrip("/"),
-            demo_mode=_flag(env.get("DEMO_MODE", "1")),
+            demo_mode=demo_mode,
             issuer_name=_issuer_name(issuer_file),
             app_login_max_age_s=_duration_s(
                 "IN_APP_MAX_LOGIN_AGE", env.get("IN_APP_MAX_LOGIN_AGE") or f"{DEFAULT_APP_LOGIN_MAX_AGE_S}"
@@ -61,21 +92,42 @@ class Settings:
         return settings
 
     def check(self) -> None:
-        """Outside demo mode, the demo token and secret would let anyone in: refuse them."""
+        """Every caller's token differs from the others (a token names its caller). Outside demo
+        mode each required token and the secret must be a private value of 32+ characters, not a
+        demo value; one message names every variable that is not."""
+        named = {TOKEN_VARIABLES[scope]: token for scope, token in self.tokens.items()}
+        named["ACCOUNT_SERVICE_SECRET"] = self.secret
+        seen: dict[str, str] = {}
+        for variable, value in named.items():
+            if value and value in seen:
+                raise SettingsError(f"{seen[value]} and {variable} must differ: each has its own job")
+            seen[value] = variable
         if self.demo_mode:
             return
+        demo_values = {*DEMO_TOKENS.values(), DEMO_SECRET}
+        required = [TOKEN_VARIABLES[scope] for scope in TOKEN_VARIABLES if scope not in OPTIONAL_TOKENS]
+        required.append("ACCOUNT_SERVICE_SECRET")
+        given = {
+            **named,
+            **{f"ACCOUNT_SERVICE_PREVIOUS_SECRETS[{n}]": v for n, v in enumerate(self.previous_secrets)},
+        }
+        missing = [variable for variable in required if not given.get(variable)]
         weak = [
-            name
-            for name, value, demo_value in (
-                ("ACCOUNT_SERVICE_TOKEN", self.token, DEMO_TOKEN),
-                ("ACCOUNT_SERVICE_SECRET", self.secret, DEMO_SECRET),
-            )
-            if value == demo_value or len(value) < MIN_SECRET_LENGTH
+            variable
+            for variable, value in given.items()
+            if value and (len(value) < MIN_SECRET_LENGTH or value in demo_values)
         ]
-        if weak:
+        if missing or weak:
+            problems = []
+            if missing:
+                problems.append(f"not set: {', '.join(missing)}")
+            if weak:
+                problems.append(
+                    f"shorter than {MIN_SECRET_LENGTH} characters or a demo value: {', '.join(weak)}"
+                )
             raise SettingsError(
-                f"DEMO_MODE=0 needs {' and '.join(weak)} set to a private value of at least "
-                f"{MIN_SECRET_LENGTH} characters (not the demo default)"
+                "DEMO_MODE is off, so every caller's token and the service secret must be private values "
+                f"of at least {MIN_SECRET_LENGTH} characters ({'; '.join(problems)})"
             )
 
 
@@ -99,7 +151,7 @@ def _duration_s(name: str, value: str) -> int:
 
 
 def _flag(value: str) -> bool:
-    lowered = value.strip().lower()
+    lowered = value.strip().lower() or "0"
     if lowered in ("1", "true", "yes", "on"):
         return True
     if lowered in ("0", "false", "no", "off"):

@@ -25,10 +25,23 @@ from tests.service.process import free_port, start_account_service, stop_account
 
 STRONG_TOKEN = "t" * 40
 STRONG_SECRET = "s" * 40
+# Private values for every caller, as a deployment outside demo mode has them.
+STRONG_TOKENS = {"actions": STRONG_TOKEN, "channels": "c" * 40, "agents": "a" * 40, "operators": "o" * 40}
+PRODUCTION_ENV = {
+    "DEMO_MODE": "0",
+    "ACCOUNT_SERVICE_TOKEN": STRONG_TOKENS["actions"],
+    "CHANNELS_SERVICE_TOKEN": STRONG_TOKENS["channels"],
+    "AGENT_SERVICE_TOKEN": STRONG_TOKENS["agents"],
+    "OPERATOR_SERVICE_TOKEN": STRONG_TOKENS["operators"],
+    "ACCOUNT_SERVICE_SECRET": STRONG_SECRET,
+}
 
 
 def settings_for(db_path: Path, **overrides: str) -> Settings:
-    return Settings.from_env({"ACCOUNT_DB_URL": f"sqlite+aiosqlite:///{db_path}", **overrides})
+    """Demo mode (demo tokens, the demo routes) unless the test says otherwise."""
+    return Settings.from_env(
+        {"ACCOUNT_DB_URL": f"sqlite+aiosqlite:///{db_path}", "DEMO_MODE": "1", **overrides}
+    )
 
 
 async def _build_template(path: Path) -> None:

@@ -38,7 +38,7 @@ async def open_session(
     api: Api, conversation: str = "app-1", user_id: str = "alex.morgan", **fields: Any
 ) -> tuple[int, Any]:
     body = {"conversation_id": conversation, "user_id": user_id, "logged_in_at": ago(minutes=3), **fields}
-    return await api.call("POST", "/identity/app-sessions", json=body)
+    return await api.call("POST", "/identity/app-sessions", json=body, caller="channels")
 
 
 def audit_rows(db: sqlite3.Connection, conversation: str) -> list[tuple[str, str, dict[str, Any]]]:
@@ -217,7 +217,7 @@ async def test_the_logged_in_customer_takes_over_a_conversation_verified_as_some
     ],
 )
 async def test_bad_requests_are_400_and_bind_nothing(api: Api, body: dict[str, object]) -> None:
-    status, answer = await api.call("POST", "/identity/app-sessions", json=body)
+    status, answer = await api.call("POST", "/identity/app-sessions", json=body, caller="channels")
     assert (status, answer["error"]) == (400, "bad_request")
     assert answer["message"]
     assert (await api.call("GET", "/sessions/app-1"))[0] == 404

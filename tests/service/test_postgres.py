@@ -43,7 +43,7 @@ async def _empty_database() -> None:
 @pytest_asyncio.fixture
 async def pg_api() -> AsyncIterator[Api]:
     await _empty_database()
-    settings = Settings.from_env({"ACCOUNT_DB_URL": POSTGRES_URL})
+    settings = Settings.from_env({"ACCOUNT_DB_URL": POSTGRES_URL, "DEMO_MODE": "1"})
     async with TestClient(TestServer(create_app(settings), access_log=None)) as client:
         yield Api(client)
 
