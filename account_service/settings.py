@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +10,14 @@ from pathlib import Path
 import yaml
 
 from account_service.agent_hours import AgentHours, AgentHoursError
+from common.app_login import (
+    DEFAULT_MAX_LOGIN_AGE_S as DEFAULT_APP_LOGIN_MAX_AGE_S,
+)
+from common.app_login import (
+    AppLoginSettings,
+    ConfigurationError,
+    load_app_login_settings,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Scope -> the environment variable holding that caller's bearer token. Each caller has its own
@@ -34,8 +41,6 @@ DEMO_TOKEN = DEMO_TOKENS["actions"]
 DEMO_SECRET = "demo-account-service-secret-not-for-production"
 # Shorter secrets are guessable enough that a real deployment must not run on them.
 MIN_SECRET_LENGTH = 32
-# How old the mobile app's login may be for it to stand in for the identity check (in-app chat).
-DEFAULT_APP_LOGIN_MAX_AGE_S = 12 * 3600
 
 
 class SettingsError(Exception):
@@ -55,7 +60,8 @@ class Settings:
     demo_mode: bool
     issuer_name: str
     previous_secrets: tuple[str, ...] = ()
-    app_login_max_age_s: int = DEFAULT_APP_LOGIN_MAX_AGE_S
+    # How the mobile app's login token is checked (IN_APP_JWT_*); None: app logins are off.
+    app_login: AppLoginSettings | None = None
     agent_hours: AgentHours = AgentHours()
 
     @classmethod
@@ -83,13 +89,16 @@ class Settings:
             public_url=(env.get("ACCOUNT_PUBLIC_URL") or f"http://localhost:{port}").rstrip("/"),
             demo_mode=demo_mode,
             issuer_name=_issuer_name(issuer_file),
-            app_login_max_age_s=_duration_s(
-                "IN_APP_MAX_LOGIN_AGE", env.get("IN_APP_MAX_LOGIN_AGE") or f"{DEFAULT_APP_LOGIN_MAX_AGE_S}"
-            ),
+            app_login=_app_login(env),
             agent_hours=_agent_hours(issuer_file, env.get("AGENT_HOURS", "")),
         )
         settings.check()
         return settings
+
+    @property
+    def app_login_max_age_s(self) -> int:
+        """How old an app login may be to stand in for the first code (IN_APP_MAX_LOGIN_AGE)."""
+        return self.app_login.max_login_age_s if self.app_login else DEFAULT_APP_LOGIN_MAX_AGE_S
 
     def check(self) -> None:
         """Every caller's token differs from the others (a token names its caller). Outside demo
@@ -137,17 +146,11 @@ def _port(value: str) -> int:
     return int(value)
 
 
-_DURATION = re.compile(r"^\s*(\d+)\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)?\s*$", re.I)
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def _duration_s(name: str, value: str) -> int:
-    """Seconds from "43200", "720m", "12h", "12 hours" or "1d"."""
-    found = _DURATION.match(value)
-    seconds = int(found.group(1)) * _UNIT_SECONDS[(found.group(2) or "s")[0].lower()] if found else 0
-    if seconds <= 0:
-        raise SettingsError(f'{name} must be a positive duration such as "12h", "90m" or "43200"')
-    return seconds
+def _app_login(env: Mapping[str, str]) -> AppLoginSettings | None:
+    try:
+        return load_app_login_settings(env)
+    except ConfigurationError as error:
+        raise SettingsError(str(error)) from None
 
 
 def _flag(value: str) -> bool:

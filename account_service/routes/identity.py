@@ -25,6 +25,7 @@ from account_service.schemas.identity import (
     Verified,
     VerifyRequest,
 )
+from common.app_login import Unauthorized, in_app_conversation_id, verify_app_token
 
 routes = Routes("identity")
 
@@ -106,36 +107,59 @@ async def verify_challenge(request: web.Request, path: ChallengePath, body: Veri
 
 @routes.post(
     "/identity/app-sessions",
-    "Bind the conversation to the customer logged in to the mobile app (in-app channel). "
-    "Never fresh by itself.",
+    "Bind the in-app conversation of the app's sender to the customer its login token names "
+    "(the service checks the token itself). Never fresh by itself.",
     scopes=CHANNELS,
     body=AppSessionRequest,
     answer=AppSession,
     status=201,
     other_statuses=[(200, "Session refreshed, or taken over from another customer")],
     errors=[
+        fail(
+            401,
+            "The app's token is refused (signature, expiry, issuer, audience…)",
+            "invalid_app_token",
+            reason=str,
+        ),
         fail(403, "The login is older than IN_APP_MAX_LOGIN_AGE", "login_too_old", max_login_age_seconds=int),
-        fail(404, "No customer with that User ID", "no_match"),
+        fail(
+            404,
+            "No customer with that User ID, or app logins are not configured",
+            "no_match",
+            "not_configured",
+        ),
         LOCKED,
     ],
 )
 async def open_app_session(request: web.Request, body: AppSessionRequest) -> Reply:
-    """The in-app channel vouches that the conversation belongs to the customer logged in to the
-    mobile app (it checked the app's signed token); the login stands in for the first code."""
+    """The in-app channel passes on the app's own login token; whoever holds the channels' token
+    still cannot bind a customer without a token the app's login server signed."""
+    config = settings(request)
+    if config.app_login is None:
+        raise ServiceError(404, "not_configured", "App logins are not configured on this service.")
+    moment = now(request)
+    try:
+        # The login's age is checked below, where a refusal is audited.
+        login = verify_app_token(config.app_login, body.app_token, moment.timestamp(), check_login_age=False)
+    except Unauthorized as refused:
+        raise ServiceError(
+            401, "invalid_app_token", "The app's login token was refused.", reason=refused.reason
+        ) from None
+    conversation = in_app_conversation_id(login.user_id, body.sender)
     async with transaction(request) as session:
         customer, verified, outcome = await identity.open_app_session(
             session,
-            now=now(request),
-            conversation_id=body.conversation_id,
-            user_id=body.user_id,
-            logged_in_at=body.logged_in_at,
-            max_login_age=timedelta(seconds=settings(request).app_login_max_age_s),
+            now=moment,
+            conversation_id=conversation,
+            user_id=login.user_id,
+            logged_in_at=login.logged_in_at,
+            max_login_age=timedelta(seconds=config.app_login.max_login_age_s),
         )
         answer = AppSession(
-            conversation_id=body.conversation_id,
+            conversation_id=conversation,
             verified=True,
             method=verified.method,
-            fresh=identity.is_fresh(verified, now(request)),
+            fresh=identity.is_fresh(verified, moment),
             outcome=outcome,
             customer=CustomerRef(
                 user_id=customer.user_id, first_name=customer.first_name, region=customer.region

@@ -9,9 +9,9 @@ from pydantic import Field
 
 from account_service.endpoints import Answer, Shape
 from account_service.fields import (
+    AppSender,
     ClientKey,
     ConversationId,
-    Instant,
     InstantText,
     IsoDate,
     LastFour,
@@ -72,9 +72,8 @@ class Verified(Answer):
 
 
 class AppSessionRequest(Shape):
-    conversation_id: ConversationId
-    user_id: UserId
-    logged_in_at: Instant
+    app_token: text(8192) = Field(..., hint="the app's signed login token (a JWT)")
+    sender: AppSender = Field(..., description="The app's own name for the conversation")
 
 
 class AppSession(Answer):

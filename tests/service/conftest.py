@@ -20,6 +20,7 @@ from account_service.clock import Clock
 from account_service.database import Database
 from account_service.seed import seed_if_empty
 from account_service.settings import Settings
+from tests.in_app_env import in_app_env
 from tests.service.api import Api
 from tests.service.process import free_port, start_account_service, stop_account_service
 
@@ -71,8 +72,9 @@ def db_path(tmp_path: Path, seeded_template: Path) -> Path:
 
 @pytest.fixture
 def settings(db_path: Path) -> Settings:
-    # Agents around the clock, so a handoff queues whatever the time (hours: test_live_handoff.py).
-    return settings_for(db_path, AGENT_HOURS="always")
+    # Agents around the clock, so a handoff queues whatever the time (hours: test_live_handoff.py);
+    # app logins checked as the test assistant's in-app channel signs them (tests/in_app_env.py).
+    return settings_for(db_path, AGENT_HOURS="always", **in_app_env())
 
 
 @pytest_asyncio.fixture
