@@ -32,6 +32,7 @@ async def _database_lifetime(app: web.Application) -> AsyncIterator[None]:
             if await seed_if_empty(session, clock.today(), clock.now()):
                 logger.info("seeded the demo customers")
     yield
+    await app[MESSENGER].close()
     await database.close()
 
 

@@ -230,7 +230,6 @@ async def _seed_customer(session: AsyncSession, plan: CustomerPlan, today: date,
         phone=plan.phone,
         email=plan.email,
         mailing_address=plan.mailing_address,
-        failed_code_attempts=0,
     )
     session.add(customer)
     await session.flush()

@@ -16,6 +16,7 @@ from common.app_login import (
 from common.app_login import (
     AppLoginSettings,
     ConfigurationError,
+    duration_s,
     load_app_login_settings,
 )
 
@@ -48,6 +49,19 @@ class SettingsError(Exception):
 
 
 @dataclass(frozen=True)
+class IdentityLimits:
+    """Limits on identity attempts (code requests, whatever their outcome). They may answer 429
+    because they say nothing about customers. Per client address they must let one machine (a
+    load test, the demo) carry 20 conversations at once."""
+
+    per_conversation: int = 5
+    per_client: int = 60
+    window_s: int = 15 * 60
+    # Every verify-purpose code request takes at least this long, match or not (no timing oracle).
+    min_answer_ms: int = 300
+
+
+@dataclass(frozen=True)
 class Settings:
     db_url: str
     host: str
@@ -62,6 +76,7 @@ class Settings:
     previous_secrets: tuple[str, ...] = ()
     # How the mobile app's login token is checked (IN_APP_JWT_*); None: app logins are off.
     app_login: AppLoginSettings | None = None
+    identity_limits: IdentityLimits = IdentityLimits()
     agent_hours: AgentHours = AgentHours()
 
     @classmethod
@@ -90,6 +105,7 @@ class Settings:
             demo_mode=demo_mode,
             issuer_name=_issuer_name(issuer_file),
             app_login=_app_login(env),
+            identity_limits=_identity_limits(env),
             agent_hours=_agent_hours(issuer_file, env.get("AGENT_HOURS", "")),
         )
         settings.check()
@@ -144,6 +160,31 @@ def _port(value: str) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise SettingsError("ACCOUNT_SERVICE_PORT must be a port number (1-65535)")
     return int(value)
+
+
+def _count(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < minimum:
+        raise SettingsError(f"{name} must be a whole number of at least {minimum}")
+    return int(value)
+
+
+def _identity_limits(env: Mapping[str, str]) -> IdentityLimits:
+    defaults = IdentityLimits()
+    try:
+        window_s = duration_s(
+            "IDENTITY_ATTEMPTS_WINDOW", env.get("IDENTITY_ATTEMPTS_WINDOW", ""), defaults.window_s
+        )
+    except ConfigurationError as error:
+        raise SettingsError(str(error)) from None
+    return IdentityLimits(
+        per_conversation=_count(env, "IDENTITY_ATTEMPTS_PER_CONVERSATION", defaults.per_conversation),
+        per_client=_count(env, "IDENTITY_ATTEMPTS_PER_CLIENT", defaults.per_client),
+        window_s=window_s,
+        min_answer_ms=_count(env, "IDENTITY_MIN_ANSWER_MS", defaults.min_answer_ms, minimum=0),
+    )
 
 
 def _app_login(env: Mapping[str, str]) -> AppLoginSettings | None:

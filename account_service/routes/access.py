@@ -7,29 +7,24 @@ from aiohttp import web
 from account_service import access_help, identity
 from account_service.app_keys import MESSENGER
 from account_service.clock import iso_instant
-from account_service.endpoints import ACTIONS, Routes, Shape
-from account_service.fields import UserId
+from account_service.endpoints import ACTIONS, Routes
 from account_service.routes.common import me, now, settings, transaction
 from account_service.schemas.care import ResetLinkSent, SentTo
-from account_service.schemas.common import NOT_VERIFIED, ConversationBody, Locked
+from account_service.schemas.common import NOT_VERIFIED, ConversationBody, ConversationQuery, Locked
 
 routes = Routes("access")
 
 
-class LockStatusQuery(Shape):
-    user_id: UserId
-
-
 @routes.get(
     "/access/lock-status",
-    "Whether a User ID is locked (an unknown one answers unlocked)",
+    "Whether identity checks in this conversation are locked (after 3 wrong codes), and until when",
     scopes=ACTIONS,
-    query=LockStatusQuery,
+    query=ConversationQuery,
     answer=Locked,
 )
-async def lock_status(request: web.Request, query: LockStatusQuery) -> Locked:
+async def lock_status(request: web.Request, query: ConversationQuery) -> Locked:
     async with transaction(request) as session:
-        until = await identity.lock_status(session, query.user_id, now(request))
+        until = await identity.lock_status(session, query.conversation_id, now(request))
     return Locked(locked=until is not None, locked_until=iso_instant(until) if until else None)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from aiohttp import web
@@ -12,7 +13,7 @@ from account_service.endpoints import ACTIONS, CHANNELS, Reply, Routes, fail
 from account_service.errors import ServiceError, bad_request
 from account_service.fields import InstantText
 from account_service.routes.common import now, settings, transaction
-from account_service.schemas.common import LOCKED
+from account_service.schemas.common import LOCKED, TOO_MANY_ATTEMPTS
 from account_service.schemas.identity import (
     AppSession,
     AppSessionRequest,
@@ -32,16 +33,16 @@ routes = Routes("identity")
 
 @routes.post(
     "/identity/challenges",
-    "Send a one-time code (SMS by default) to the customer found by the details",
+    "Ask for a one-time code. purpose verify: the same answer whether or not the details match a "
+    "customer (and whether or not a code was sent); confirm: a new code for the session's customer",
     scopes=ACTIONS,
     body=ChallengeRequest,
     answer=ChallengeSent,
     status=201,
     errors=[
         fail(401, "purpose confirm without a verified session", "not_verified"),
-        fail(404, "No customer with those details", "no_match"),
-        fail(423, "Online access locked; nothing sent", "locked", locked_until=InstantText),
-        fail(429, "3 codes in 15 minutes already", "too_many_codes", retry_after=int),
+        LOCKED,
+        TOO_MANY_ATTEMPTS,
     ],
 )
 async def start_challenge(request: web.Request, body: ChallengeRequest) -> ChallengeSent:
@@ -53,20 +54,31 @@ async def start_challenge(request: web.Request, body: ChallengeRequest) -> Chall
         if body.date_of_birth is None:
             raise bad_request("date_of_birth is needed.")
     config = settings(request)
-    async with transaction(request) as session:
-        sent = await identity.start_challenge(
-            session,
-            now=now(request),
-            secret_key=config.secret,
-            issuer_name=config.issuer_name,
-            messenger=request.app[MESSENGER],
-            conversation_id=body.conversation_id,
-            purpose=body.purpose,
-            channel=body.channel,
-            user_id=body.user_id if body.purpose == "verify" else None,
-            card_last_four=body.card_last_four if body.purpose == "verify" else None,
-            date_of_birth=body.date_of_birth if body.purpose == "verify" else None,
-        )
+    started = asyncio.get_running_loop().time()
+    verify = body.purpose == "verify"
+    try:
+        # The gateway is not waited for: the answer's timing must not tell whether a code went out.
+        async with transaction(request, deliver_later=True) as session:
+            sent = await identity.start_challenge(
+                session,
+                now=now(request),
+                secret_key=config.secret,
+                issuer_name=config.issuer_name,
+                messenger=request.app[MESSENGER],
+                conversation_id=body.conversation_id,
+                limits=config.identity_limits,
+                purpose=body.purpose,
+                channel=body.channel,
+                user_id=body.user_id if verify else None,
+                card_last_four=body.card_last_four if verify else None,
+                date_of_birth=body.date_of_birth if verify else None,
+                client=body.client,
+            )
+    finally:
+        if verify:
+            # Every verify answer takes at least the same time, match or not.
+            spent = asyncio.get_running_loop().time() - started
+            await asyncio.sleep(max(0.0, config.identity_limits.min_answer_ms / 1000 - spent))
     return ChallengeSent(**sent.body())
 
 
@@ -82,7 +94,12 @@ async def start_challenge(request: web.Request, body: ChallengeRequest) -> Chall
         fail(401, "A confirm code whose session is gone", "not_verified"),
         fail(404, "Unknown, other conversation's or other purpose's challenge", "no_challenge"),
         fail(410, "Expired, used or ended", "expired"),
-        fail(423, "Locked (third wrong code, or already)", "locked", locked_until=InstantText),
+        fail(
+            423,
+            "Identity checks in this conversation are locked (the third wrong code, or already)",
+            "locked",
+            locked_until=InstantText,
+        ),
     ],
 )
 async def verify_challenge(request: web.Request, path: ChallengePath, body: VerifyRequest) -> Verified:

@@ -164,9 +164,7 @@ async def test_a_locked_customer_is_refused_and_a_lockout_ends_the_app_session(a
     assert (status, body["error"]) == (423, "locked")
     assert (
         body["locked_until"]
-        == (await api.call("GET", "/access/lock-status", params={"user_id": "alex.morgan"}))[1][
-            "locked_until"
-        ]
+        == (await api.call("GET", "/access/lock-status", params={"conversation_id": ALEX}))[1]["locked_until"]
     )
     assert (await api.call("GET", f"/sessions/{ALEX}"))[0] == 404
     await api.advance(30 * 60 + 1)

@@ -67,7 +67,7 @@ async def test_error_bodies_never_repeat_what_was_sent(api: Api) -> None:
     await api.verify("conv-a")
     attempts = [
         await api.call(
-            "POST", "/identity/challenges", json={"conversation_id": CARD_NUMBER * 10, "user_id": "x"}
+            "POST", "/identity/challenges", json={"conversation_id": CARD_NUMBER * 20, "user_id": "x"}
         ),
         await api.me_post(
             "/payments", card_last_four=CARD_NUMBER, amount="1", pay_on="x", idempotency_key="k"
@@ -110,7 +110,7 @@ async def test_one_log_line_per_request_with_the_route_template_only(
         _, sent = await api.start("conv-secret-name")
         code = await api.latest_code()
         await api.check(sent["challenge_id"], code, "conv-secret-name")
-        await api.call("GET", "/access/lock-status", params={"user_id": "alex.morgan"})
+        await api.call("GET", "/access/lock-status", params={"conversation_id": "conv-secret-name"})
         await api.call("GET", "/sessions/conv-secret-name")
     lines = [record.getMessage() for record in caplog.records if record.name == "account_service.requests"]
     assert lines[0].startswith("POST /identity/challenges 201 ")
