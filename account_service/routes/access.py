@@ -10,7 +10,13 @@ from account_service.clock import iso_instant
 from account_service.endpoints import ACTIONS, Routes
 from account_service.routes.common import me, now, settings, transaction
 from account_service.schemas.care import ResetLinkSent, SentTo
-from account_service.schemas.common import NOT_VERIFIED, ConversationBody, ConversationQuery, Locked
+from account_service.schemas.common import (
+    FRESH_NEEDED,
+    NOT_VERIFIED,
+    ConversationBody,
+    ConversationQuery,
+    Locked,
+)
 
 routes = Routes("access")
 
@@ -30,15 +36,15 @@ async def lock_status(request: web.Request, query: ConversationQuery) -> Locked:
 
 @routes.post(
     "/me/user-id-reminder",
-    "Email the User ID to the registered address",
+    "Email the User ID to the registered address. Fresh.",
     scopes=ACTIONS,
     body=ConversationBody,
     answer=SentTo,
-    errors=[NOT_VERIFIED],
+    errors=[NOT_VERIFIED, FRESH_NEEDED],
 )
 async def user_id_reminder(request: web.Request, body: ConversationBody) -> SentTo:
     async with transaction(request) as session:
-        customer = await me(request, session, body.conversation_id)
+        customer = await me(request, session, body.conversation_id, fresh=True)
         sent_to = access_help.send_user_id_reminder(
             session,
             customer,
@@ -52,16 +58,16 @@ async def user_id_reminder(request: web.Request, body: ConversationBody) -> Sent
 
 @routes.post(
     "/me/password-reset",
-    "Email a password-reset link valid for one hour",
+    "Email a password-reset link valid for one hour. Fresh.",
     scopes=ACTIONS,
     body=ConversationBody,
     answer=ResetLinkSent,
-    errors=[NOT_VERIFIED],
+    errors=[NOT_VERIFIED, FRESH_NEEDED],
 )
 async def password_reset(request: web.Request, body: ConversationBody) -> ResetLinkSent:
     config = settings(request)
     async with transaction(request) as session:
-        customer = await me(request, session, body.conversation_id)
+        customer = await me(request, session, body.conversation_id, fresh=True)
         sent_to = access_help.send_password_reset(
             session,
             customer,

@@ -23,6 +23,7 @@ from account_service.schemas.cards import (
     ReplacementRequest,
 )
 from account_service.schemas.common import (
+    FRESH_NEEDED,
     NO_CARD,
     NOT_VERIFIED,
     CardPath,
@@ -159,16 +160,16 @@ async def dispute(request: web.Request, body: DisputeRequest) -> DisputeOpened:
 
 @routes.post(
     "/me/replacements",
-    "Replace a card: lost/stolen blocks it and issues a new number; damaged reissues the same",
+    "Replace a card: lost/stolen blocks it and issues a new number; damaged reissues the same. Fresh.",
     scopes=ACTIONS,
     body=ReplacementRequest,
     answer=Replacement,
     status=201,
-    errors=[NOT_VERIFIED, NO_CARD, WRONG_STATUS],
+    errors=[NOT_VERIFIED, FRESH_NEEDED, NO_CARD, WRONG_STATUS],
 )
 async def replacement(request: web.Request, body: ReplacementRequest) -> Replacement:
     async with transaction(request) as session:
-        customer = await me(request, session, body.conversation_id)
+        customer = await me(request, session, body.conversation_id, fresh=True)
         card, account = await find_card(session, customer, body.card_last_four, for_update=True)
         ordered = await cards.replace_card(
             session,

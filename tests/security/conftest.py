@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.service.conftest import PRODUCTION_ENV
+from tests.service.conftest import (  # noqa: F401 (the in-process service fixtures, here too)
+    PRODUCTION_ENV,
+    api,
+    db,
+    db_path,
+    seeded_template,
+    settings,
+)
 from tests.service.process import free_port, start_account_service, stop_account_service
 
 
