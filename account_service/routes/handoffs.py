@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from account_service import cases
 from account_service.app_keys import HOURS_SWITCH
 from account_service.clock import iso_instant
-from account_service.endpoints import ACTIONS, AGENTS, CHANNELS, Routes, fail
+from account_service.endpoints import ACTIONS, AGENTS, CHANNELS, Reply, Routes, fail
 from account_service.errors import ServiceError, bad_request
 from account_service.models import Case, HandoffMessage
 from account_service.routes.common import now, settings, transaction
@@ -41,18 +41,23 @@ NO_SUCH_HANDOFF = fail(404, "No such handoff", "no_such_handoff")
 @routes.post(
     "/handoffs",
     "Hand the conversation to a person; estimated wait = position x 3 minutes. Outside agent hours "
-    "(agents_available false) the case waits for a message (leave_message)",
+    "(agents_available false) the case waits for a message (leave_message). A conversation with a "
+    "live handoff gets that one back (200); at most 3 new ones per conversation per hour",
     scopes=ACTIONS,
     body=HandoffRequest,
     answer=HandoffOpened,
     status=201,
+    other_statuses=[(200, "The conversation's live handoff, unchanged: nothing new was opened")],
+    errors=[
+        fail(429, "3 handoffs from this conversation in the last hour", "too_many_handoffs", retry_after=int)
+    ],
 )
-async def handoff(request: web.Request, body: HandoffRequest) -> HandoffOpened:
+async def handoff(request: web.Request, body: HandoffRequest) -> Reply:
     hours = request.app[HOURS_SWITCH].apply(settings(request).agent_hours)
     available = hours.open_at(now(request))
     transcript = [{"from": turn.sender, "text": turn.text} for turn in body.transcript]
     async with transaction(request) as session:
-        case, _position = await cases.open_handoff(
+        case, opened = await cases.open_handoff(
             session,
             conversation_id=body.conversation_id,
             topic=body.topic,
@@ -61,7 +66,8 @@ async def handoff(request: web.Request, body: HandoffRequest) -> HandoffOpened:
             agents_available=available,
         )
         view = await _customer_view(session, case)
-        return HandoffOpened(**view.dict(), agents_available=available, agent_hours=hours.description)
+        answer = HandoffOpened(**view.dict(), agents_available=available, agent_hours=hours.description)
+    return Reply(answer, 201 if opened else 200)
 
 
 async def _customer_view(session: AsyncSession, case: Case) -> HandoffForCustomer:

@@ -24,7 +24,9 @@ pytestmark = pytest.mark.asyncio
 CARD = "3782 822463 10005"
 
 
-async def open_handoff(api: Api, conversation: str, said: str = "I want a person") -> dict:
+async def open_handoff(
+    api: Api, conversation: str, said: str = "I want a person", expected_status: int = 201
+) -> dict:
     status, body = await api.call(
         "POST",
         "/handoffs",
@@ -34,7 +36,7 @@ async def open_handoff(api: Api, conversation: str, said: str = "I want a person
             "transcript": [{"from": "customer", "text": said}, {"from": "assistant", "text": "One moment"}],
         },
     )
-    assert status == 201, body
+    assert status == expected_status, body
     return body
 
 
@@ -130,24 +132,23 @@ async def test_take_reply_and_hand_back_round_trip(api: Api, db: sqlite3.Connect
     assert "822463" not in stored_text
 
 
-async def test_close_ends_it_and_a_new_request_replaces_an_old_queued_one(api: Api) -> None:
-    old = await open_handoff(api, "conv-c")
-    new = await open_handoff(api, "conv-c")
+async def test_asking_again_gets_the_live_handoff_back_and_close_ends_it(api: Api) -> None:
+    first = await open_handoff(api, "conv-c")
+    again = await open_handoff(api, "conv-c", "a person please!", expected_status=200)
+    assert again["reference"] == first["reference"] and again["position"] == 1
     status, queue = await api.call("GET", "/handoffs", caller="agents")
-    assert [case["reference"] for case in queue] == [new["reference"]]
-    assert new["position"] == 1
+    assert [case["reference"] for case in queue] == [first["reference"]]
+    assert [turn["text"] for turn in queue[0]["transcript"]][0] == "I want a person"
     status, closed = await api.call(
-        "POST", f"/handoffs/{new['reference']}/close", json={"agent": "maria"}, caller="agents"
+        "POST", f"/handoffs/{first['reference']}/close", json={"agent": "maria"}, caller="agents"
     )
     assert status == 200 and closed["status"] == "closed"
     status, _ = await api.call(
-        "POST", f"/handoffs/{new['reference']}/close", json={"agent": "maria"}, caller="agents"
+        "POST", f"/handoffs/{first['reference']}/close", json={"agent": "maria"}, caller="agents"
     )
     assert status == 409
-    status, _ = await api.call(
-        "POST", f"/handoffs/{old['reference']}/release", json={"agent": "maria"}, caller="agents"
-    )
-    assert status == 409
+    # Closed: the next request opens a new one.
+    assert (await open_handoff(api, "conv-c"))["reference"] != first["reference"]
     status, _ = await api.call("GET", "/handoffs/HO-NOSUCH", caller="agents")
     assert status == 404
 
