@@ -112,6 +112,12 @@ class Settings:
         return settings
 
     @property
+    def link_keys(self) -> tuple[str, ...]:
+        """Keys for signed links, oldest first: the current secret signs, the previous ones still
+        verify links made before a rotation."""
+        return (*self.previous_secrets, self.secret)
+
+    @property
     def app_login_max_age_s(self) -> int:
         """How old an app login may be to stand in for the first code (IN_APP_MAX_LOGIN_AGE)."""
         return self.app_login.max_login_age_s if self.app_login else DEFAULT_APP_LOGIN_MAX_AGE_S

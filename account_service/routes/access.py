@@ -73,7 +73,7 @@ async def password_reset(request: web.Request, body: ConversationBody) -> ResetL
             customer,
             messenger=request.app[MESSENGER],
             issuer_name=config.issuer_name,
-            secret_key=config.secret,
+            link_keys=config.link_keys,
             public_url=config.public_url,
             now=now(request),
             conversation_id=body.conversation_id,

@@ -72,7 +72,7 @@ async def statement_link(request: web.Request, path: StatementPath, body: Conver
         statement = await statements.customer_statement(session, customer, path.statement_id)
         if statement is None:
             raise ServiceError(404, "no_such_statement", "The customer has no statement with that ID.")
-        token = statements.download_token(config.secret, statement, now(request))
+        token = statements.download_token(config.link_keys, statement, now(request))
         statements.record_link(session, statement, customer, now(request), body.conversation_id)
     return DownloadLink(
         url=f"{config.public_url}/statements/download/{token}",
@@ -91,7 +91,7 @@ async def statement_link(request: web.Request, path: StatementPath, body: Conver
 async def download(request: web.Request, path: TokenPath) -> web.Response:
     config = settings(request)
     try:
-        payload = signed_links.verify(config.secret, statements.LINK_PURPOSE, path.token, now(request))
+        payload = signed_links.verify(config.link_keys, statements.LINK_PURPOSE, path.token, now(request))
     except signed_links.LinkExpired:
         raise ServiceError(410, "expired", "This download link has expired; ask for a new one.") from None
     except signed_links.LinkInvalid:
