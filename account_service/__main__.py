@@ -10,6 +10,7 @@ import sys
 from aiohttp import web
 
 from account_service.app import create_app
+from account_service.middleware import quiet_foreign_loggers
 from account_service.settings import Settings, SettingsError
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ async def serve(app: web.Application, host: str, port: int) -> None:
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet_foreign_loggers()
     try:
         settings = Settings.from_env()
     except SettingsError as error:

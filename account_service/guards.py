@@ -32,11 +32,6 @@ def _key(kind: str, value: str) -> str:
     return hashlib.sha256(f"{kind}\0{value}".encode()).hexdigest()
 
 
-def conversation_ref(conversation_id: str) -> str:
-    """How a conversation is named in a log line: a short hash, never the ID (a credential)."""
-    return conversation_key(conversation_id)[:12]
-
-
 async def lock_guard(session: AsyncSession, key: str) -> IdentityGuard:
     """The guard row for the key, created when new, locked until the transaction ends."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"

@@ -31,6 +31,25 @@ _HTTP_ERRORS = {
 }
 
 
+class TypeOnlyExceptions(logging.Filter):
+    """For loggers we do not write ourselves (aiohttp.server, asyncio): an exception is logged by
+    its type only. aiohttp logs a malformed request with an exception whose text quotes the
+    request line, and a path or query may hold a conversation ID or a card number."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg = f"{record.getMessage()} ({type(record.exc_info[1]).__name__})"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def quiet_foreign_loggers() -> None:
+    for name in ("aiohttp.server", "aiohttp.web", "aiohttp.access", "aiohttp.client", "asyncio"):
+        logging.getLogger(name).addFilter(TypeOnlyExceptions())
+
+
 def route_template(request: web.Request) -> str:
     """The route as registered (/sessions/{conversation_id}), never the concrete path."""
     resource = request.match_info.route.resource
