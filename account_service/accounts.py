@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from account_service.errors import no_such_card
 from account_service.models import Card, CardAccount, Customer
 
-REGION_CURRENCY = {"US": "USD", "IN": "INR"}
+Currency = Literal["USD", "INR"]
+REGION_CURRENCY: dict[str, Currency] = {"US": "USD", "IN": "INR"}
 
 
 def available_credit_cents(account: CardAccount) -> int:

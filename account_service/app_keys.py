@@ -9,7 +9,6 @@ from aiohttp import web
 from account_service.agent_hours import HoursSwitch
 from account_service.clock import Clock
 from account_service.database import Database
-from account_service.endpoints import Endpoint
 from account_service.messaging import Messenger
 from account_service.settings import Settings
 
@@ -18,5 +17,5 @@ DATABASE = web.AppKey("database", Database)
 CLOCK = web.AppKey("clock", Clock)
 MESSENGER = web.AppKey("messenger", Messenger)
 HOURS_SWITCH = web.AppKey("hours_switch", HoursSwitch)
-ENDPOINTS = web.AppKey("endpoints", list[Endpoint])
+ENDPOINTS = web.AppKey("endpoints", tuple)  # of Endpoint, in registration order
 API_DOCUMENT = web.AppKey("api_document", dict[str, Any])

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime, timezone
 from typing import Any
 
-from pydantic import ConstrainedInt, ConstrainedStr
+from pydantic import ConstrainedInt, ConstrainedStr, Field
 
 from account_service.money import parse_amount
 
@@ -64,7 +64,15 @@ class LastFour(ConstrainedStr):
 
 
 class WholeNumber(ConstrainedInt):
+    """A JSON whole number (not "5", not 5.0, not true)."""
+
     strict = True
+
+
+class QueryNumber(ConstrainedInt):
+    """A whole number in a query string, where everything is text."""
+
+    strict = False
 
 
 def whole_number(minimum: int, maximum: int, *, strict: bool = True) -> type[int]:
@@ -140,18 +148,6 @@ class Amount(int):
         schema["oneOf"] = [{"type": "string", "example": "125.50"}, {"type": "number"}]
 
 
-class Money(str):
-    """Money out: a string with two decimals, next to a currency field."""
-
-    @classmethod
-    def __get_validators__(cls) -> Iterator[Validator]:
-        yield _text_out
-
-    @classmethod
-    def __modify_schema__(cls, schema: dict[str, Any]) -> None:
-        schema.update(type="string", pattern=r"^-?\d+\.\d{2}$", example="1234.50")
-
-
 class RecordId(int):
     """A record's ID: a whole number above zero, or its digits as text (dialogue slots hold text)."""
 
@@ -177,7 +173,7 @@ class RecordId(int):
 
 
 class InstantText(str):
-    """An instant out: ISO 8601 UTC with a Z, whole seconds (clock.iso_instant)."""
+    """An instant in an error answer's extra fields (see instant() for answers' own fields)."""
 
     @classmethod
     def __get_validators__(cls) -> Iterator[Validator]:
@@ -217,3 +213,97 @@ class ClientKey(Text):
     """The channel's opaque key for the customer's network address (a hash), for rate limits."""
 
     max_length = 64
+
+
+# --- bounded text and numbers, one named type per use ----------------------------------------------
+
+
+class ChallengeId(Text):
+    max_length = 64
+
+
+class TypedCode(Text):
+    max_length = 32
+    hint = "the code the customer typed (at most 32 characters)"
+
+
+class AppToken(Text):
+    max_length = 8192
+    hint = "the app's signed login token (a JWT)"
+
+
+class IdempotencyKey(Text):
+    max_length = 128
+
+
+class OptionName(Text):
+    max_length = 64
+
+
+class EmailText(Text):
+    max_length = 254
+
+
+class MailingAddress(Text):
+    min_length = 5
+    max_length = 300
+
+
+class Topic(Text):
+    max_length = 100
+
+
+class MessageText(Text):
+    max_length = 2000
+
+
+class StatusList(Text):
+    max_length = 200
+
+
+class Reference(Text):
+    max_length = 32
+
+
+class LinkToken(Text):
+    max_length = 1000
+
+
+class TurnText(ConstrainedStr):
+    """A transcript turn as said (may be empty; not stripped)."""
+
+    strict = True
+    max_length = 4000
+
+
+class Points(WholeNumber):
+    ge = 1
+    le = 100_000_000
+
+
+class ClockSeconds(WholeNumber):
+    ge = 0
+    le = 400 * 24 * 3600
+
+
+class PageSize(QueryNumber):
+    ge = 1
+    le = 50
+
+
+class MessageId(QueryNumber):
+    ge = 0
+    le = 2**62
+
+
+# --- fields of answers --------------------------------------------------------------------------
+
+
+def money(description: str | None = None) -> Any:
+    """Money out: a string with two decimals ("1234.50"), next to a currency field."""
+    return Field(..., description=description, pattern=r"^-?\d+\.\d{2}$", example="1234.50")
+
+
+def instant(description: str | None = None) -> Any:
+    """An instant out: ISO 8601 UTC with a Z, whole seconds (clock.iso_instant)."""
+    return Field(..., description=description, format="date-time", example="2026-11-26T10:00:00Z")

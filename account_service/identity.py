@@ -33,7 +33,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -67,6 +67,7 @@ SESSION_IDLE = timedelta(minutes=15)
 FRESH_FOR = timedelta(minutes=5)
 
 PURPOSES = ("verify", "confirm")
+AppSessionOutcome = Literal["created", "refreshed", "replaced"]
 CHANNELS = ("sms", "email")
 CODE = "code"
 APP_LOGIN = "app_login"
@@ -545,7 +546,7 @@ async def open_app_session(
     user_id: str,
     logged_in_at: datetime,
     max_login_age: timedelta,
-) -> tuple[Customer, VerifiedSession, str]:
+) -> tuple[Customer, VerifiedSession, AppSessionOutcome]:
     """Binds the conversation to the customer logged in to the mobile app (the service checked
     the app's signed token). Creates the verified session, refreshes its idle timer, or takes it
     over from another customer; answers (customer, session, outcome) with outcome "created",
@@ -581,6 +582,7 @@ async def open_app_session(
     login_time = min(logged_in_at, now)
 
     verified = await active_session(session, conversation_id, now)
+    outcome: AppSessionOutcome | Literal["kept"]
     if verified is None:
         verified = VerifiedSession(
             conversation_id=conversation_id,

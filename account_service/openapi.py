@@ -49,7 +49,7 @@ def _components(endpoints: Iterable[Endpoint]) -> Schema:
     models = {model for endpoint in endpoints for model in (endpoint.body, endpoint.answer) if model}
     if not models:
         return {}
-    definitions: Schema = models_schema(models, ref_prefix=REF_PREFIX)["definitions"]
+    definitions: Schema = models_schema(list(models), ref_prefix=REF_PREFIX)["definitions"]
     return dict(sorted(definitions.items()))
 
 
@@ -79,7 +79,8 @@ def _error_schema(codes: Iterable[str], fields: dict[str, Any]) -> Schema:
         "message": {"type": "string"},
     }
     if fields:
-        extra = create_model("ErrorFields", **{name: (kind, ...) for name, kind in fields.items()}).schema()
+        definitions: dict[str, Any] = {name: (kind, ...) for name, kind in fields.items()}
+        extra = create_model("ErrorFields", **definitions).schema()
         for name, prop in extra["properties"].items():
             prop.pop("title", None)
             properties[name] = prop

@@ -31,12 +31,12 @@ TOKEN_VARIABLES = {
 }
 OPTIONAL_TOKENS = frozenset({"operators"})
 # Public values for demo mode only, used when the variable is unset; outside demo mode they
-# are refused.
+# are refused. The same values as common/settings.py's DEMO_SECRETS (every process of a demo
+# agrees on them). Operators have none: without OPERATOR_SERVICE_TOKEN there is no such caller.
 DEMO_TOKENS = {
     "actions": "demo-account-service-token",
-    "channels": "demo-channels-service-token",
-    "agents": "demo-agent-service-token",
-    "operators": "demo-operator-service-token",
+    "channels": "demo-account-service-token-channels-0001",
+    "agents": "demo-account-service-token-agents-00001",
 }
 DEMO_TOKEN = DEMO_TOKENS["actions"]
 DEMO_SECRET = "demo-account-service-secret-not-for-production"
@@ -88,7 +88,7 @@ class Settings:
         tokens = {scope: env.get(variable, "").strip() for scope, variable in TOKEN_VARIABLES.items()}
         secret = env.get("ACCOUNT_SERVICE_SECRET", "").strip()
         if demo_mode:
-            tokens = {scope: token or DEMO_TOKENS[scope] for scope, token in tokens.items()}
+            tokens = {scope: token or DEMO_TOKENS.get(scope, "") for scope, token in tokens.items()}
             secret = secret or DEMO_SECRET
         settings = cls(
             db_url=env.get("ACCOUNT_DB_URL") or f"sqlite+aiosqlite:///{REPO_ROOT / 'var' / 'account.db'}",

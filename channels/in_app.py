@@ -69,7 +69,7 @@ from common.app_login import (  # noqa: F401 (names the channel's tests and call
 logger = logging.getLogger(__name__)
 
 # Only in demo mode, and only when CHANNELS_SERVICE_TOKEN is unset (the account service's demo value).
-DEMO_CHANNELS_SERVICE_TOKEN = "demo-channels-service-token"
+DEMO_CHANNELS_SERVICE_TOKEN = "demo-account-service-token-channels-0001"
 # The channel's call comes before the assistant's own calls: kept short so that a customer still
 # hears about a slow service within 10 seconds.
 MAX_SERVICE_TIMEOUT_S = 2.0
@@ -185,7 +185,7 @@ async def bind_login(settings: InAppSettings, token: str, sender: str) -> HTTPRe
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
         logger.warning("in-app: the account service did not answer (%s); going on", type(error).__name__)
         return None
-    error = answer.get("error") if isinstance(answer, dict) else None
+    code = answer.get("error") if isinstance(answer, dict) else None
     if status in (200, 201):
         return None
     if status == 423:
@@ -193,15 +193,15 @@ async def bind_login(settings: InAppSettings, token: str, sender: str) -> HTTPRe
         return response.json(
             {"error": "locked", "reason": LOCKED_REASON, "locked_until": locked_until}, status=423
         )
-    if status == 404 and error == "no_match":
+    if status == 404 and code == "no_match":
         return response.json(
             {"error": "forbidden", "reason": "there is no online account for this customer"}, status=403
         )
-    if status == 403 and error == "login_too_old":
+    if status == 403 and code == "login_too_old":
         return unauthorized("the login is too old: the customer must log in to the app again")
-    if status == 401 and error == "invalid_app_token":
+    if status == 401 and code == "invalid_app_token":
         return unauthorized(str(answer.get("reason") or "the token was refused"))
-    logger.warning("in-app: the account service answered %s (%s); going on", status, error)
+    logger.warning("in-app: the account service answered %s (%s); going on", status, code)
     return None
 
 

@@ -24,11 +24,12 @@ from account_service.routes import (
 AREAS = (meta, identity, access, accounts, statements, payments, cards, rewards, profile, handoffs)
 
 
-def add_routes(app: web.Application, *, demo_mode: bool) -> list[Endpoint]:
+def add_routes(app: web.Application, *, demo_mode: bool) -> tuple[Endpoint, ...]:
     endpoints = [endpoint for area in AREAS for endpoint in area.routes.endpoints]
     if demo_mode:
         # Outside demo mode these routes do not exist at all: 404 like any unknown path.
         endpoints += demo.routes.endpoints
-    app[ENDPOINTS] = add_endpoints(app, endpoints)
-    app[API_DOCUMENT] = openapi_document(app[ENDPOINTS])
-    return app[ENDPOINTS]
+    added = tuple(add_endpoints(app, endpoints))
+    app[ENDPOINTS] = added
+    app[API_DOCUMENT] = openapi_document(added)
+    return added

@@ -21,6 +21,7 @@ from account_service.schemas.handoffs import (
     CustomerMessageStored,
     HandoffForAgent,
     HandoffForCustomer,
+    HandoffMessageOut,
     HandoffOpened,
     HandoffQueue,
     HandoffRequest,
@@ -55,7 +56,7 @@ NO_SUCH_HANDOFF = fail(404, "No such handoff", "no_such_handoff")
 async def handoff(request: web.Request, body: HandoffRequest) -> Reply:
     hours = request.app[HOURS_SWITCH].apply(settings(request).agent_hours)
     available = hours.open_at(now(request))
-    transcript = [{"from": turn.sender, "text": turn.text} for turn in body.transcript]
+    transcript: list[dict[str, str]] = [{"from": turn.sender, "text": turn.text} for turn in body.transcript]
     async with transaction(request) as session:
         case, opened = await cases.open_handoff(
             session,
@@ -83,14 +84,16 @@ async def _customer_view(session: AsyncSession, case: Case) -> HandoffForCustome
     )
 
 
-def _message(message: HandoffMessage) -> dict:
-    return {
-        "id": message.id,
-        "from": message.sender,
-        "agent": message.agent_name,
-        "text": message.text,
-        "at": iso_instant(message.at),
-    }
+def _message(message: HandoffMessage) -> HandoffMessageOut:
+    return HandoffMessageOut.parse_obj(
+        {
+            "id": message.id,
+            "from": message.sender,
+            "agent": message.agent_name,
+            "text": message.text,
+            "at": iso_instant(message.at),
+        }
+    )
 
 
 async def _agent_view(session: AsyncSession, case: Case, moment: datetime, after: int = 0) -> HandoffForAgent:
@@ -269,7 +272,7 @@ async def post_message(request: web.Request, path: ReferencePath, body: LineRequ
             raise ServiceError(409, "not_live", "That conversation is back with the assistant.")
         message = cases.add_message(session, case, body.sender, body.text, moment, agent)
         await session.flush()
-        return LinePosted(**_message(message), conversation_id=case.conversation_id)
+        return LinePosted(**_message(message).dict(), conversation_id=case.conversation_id)
 
 
 AGENT_ACTION = {

@@ -9,7 +9,7 @@ from account_service import signed_links, statements
 from account_service.accounts import current_cards, find_card
 from account_service.endpoints import ACTIONS, PUBLIC, Answer, Routes, Shape, fail
 from account_service.errors import ServiceError
-from account_service.fields import RecordId, text
+from account_service.fields import LinkToken, RecordId
 from account_service.models import CardAccount, Statement
 from account_service.routes.common import me, now, settings, transaction
 from account_service.schemas.accounts import StatementOut, Statements
@@ -28,7 +28,7 @@ class DownloadLink(Answer):
 
 
 class TokenPath(Shape):
-    token: text(1000)
+    token: LinkToken
 
 
 @routes.get(

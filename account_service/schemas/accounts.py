@@ -7,15 +7,14 @@ from typing import Literal
 
 from pydantic import Field
 
-from account_service.accounts import available_credit_cents
+from account_service.accounts import Currency, available_credit_cents
 from account_service.endpoints import Answer
-from account_service.fields import ConversationId, Money, whole_number
+from account_service.fields import ConversationId, PageSize, money
 from account_service.masking import mask_account
 from account_service.models import Card, CardAccount, Statement, Transaction
 from account_service.money import format_cents
 from account_service.schemas.common import CardFilterQuery
 
-Currency = Literal["USD", "INR"]
 CardStatus = Literal["active", "inactive", "frozen", "replaced"]
 
 
@@ -28,11 +27,11 @@ class AccountOut(Answer):
     card_last_four: str
     product: str
     currency: Currency
-    balance: Money
-    credit_limit: Money
-    available_credit: Money
-    statement_balance: Money
-    minimum_due: Money
+    balance: str = money()
+    credit_limit: str = money()
+    available_credit: str = money()
+    statement_balance: str = money()
+    minimum_due: str = money()
     due_date: date
     bank_account: BankAccount
 
@@ -85,7 +84,7 @@ class TransactionOut(Answer):
     card_last_four: str
     posted_on: date
     merchant: str
-    amount: Money = Field(..., description="Purchases positive, payments and credits negative")
+    amount: str = money("Purchases positive, payments and credits negative")
     currency: Currency
     pending: bool
     disputed: bool
@@ -110,7 +109,7 @@ class Transactions(Answer):
 
 class TransactionsQuery(CardFilterQuery):
     conversation_id: ConversationId
-    limit: whole_number(1, 50, strict=False) = 5
+    limit: PageSize = Field(5)
 
 
 class StatementOut(Answer):
@@ -118,8 +117,8 @@ class StatementOut(Answer):
     card_last_four: str
     period: str = Field(..., example="2026-10")
     closing_date: date
-    balance: Money
-    minimum_due: Money
+    balance: str = money()
+    minimum_due: str = money()
     due_date: date
     currency: Currency
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, conlist
+from pydantic import Field
 
+from account_service.cards import DeclineReason
 from account_service.endpoints import Answer, Shape
-from account_service.fields import ConversationId, LastFour, Money, RecordId
+from account_service.fields import ConversationId, LastFour, RecordId, money
 from account_service.schemas.accounts import Currency, TransactionOut
 
 MAX_MARKED_TRANSACTIONS = 50
@@ -18,16 +19,16 @@ ReplacementReason = Literal["lost", "stolen", "damaged"]
 
 class DeclineCheck(Answer):
     card_last_four: str
-    reason: Literal["replaced", "fraud_hold", "frozen", "inactive", "over_limit", "none"]
-    available_credit: Money
+    reason: DeclineReason
+    available_credit: str = money()
     currency: Currency
 
 
 class FraudReportRequest(Shape):
     conversation_id: ConversationId
     card_last_four: LastFour
-    transaction_ids: conlist(RecordId, max_items=MAX_MARKED_TRANSACTIONS) = Field(
-        ..., hint=f"a list of at most {MAX_MARKED_TRANSACTIONS} record IDs"
+    transaction_ids: list[RecordId] = Field(
+        ..., max_items=MAX_MARKED_TRANSACTIONS, hint=f"a list of at most {MAX_MARKED_TRANSACTIONS} record IDs"
     )
 
 

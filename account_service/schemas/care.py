@@ -7,7 +7,15 @@ from typing import Any
 from pydantic import Field, StrictBool
 
 from account_service.endpoints import Answer, Shape
-from account_service.fields import Amount, ConversationId, Money, text, whole_number
+from account_service.fields import (
+    Amount,
+    ConversationId,
+    EmailText,
+    MailingAddress,
+    OptionName,
+    Points,
+    money,
+)
 from account_service.models import AlertSetting
 from account_service.money import format_cents
 from account_service.schemas.accounts import Currency
@@ -25,7 +33,7 @@ class ResetLinkSent(Answer):
 class RewardOptionOut(Answer):
     name: str
     points_needed: int
-    value: Money
+    value: str = money()
     currency: Currency
 
 
@@ -37,14 +45,14 @@ class Rewards(Answer):
 
 class RedemptionRequest(Shape):
     conversation_id: ConversationId
-    option: text(64)
-    points: whole_number(1, 100_000_000)
+    option: OptionName
+    points: Points
 
 
 class Redeemed(Answer):
     reference: str
     points_left: int
-    value: Money
+    value: str = money()
     currency: Currency
 
 
@@ -57,20 +65,20 @@ class ProfileOut(Answer):
 
 class ProfileChange(Shape):
     conversation_id: ConversationId
-    email: text(254) | None = None
-    mailing_address: text(300, min_length=5) | None = None
+    email: EmailText | None = None
+    mailing_address: MailingAddress | None = None
     phone: Any | None = Field(None, description="Refused: the phone is changed by phone or in the app")
 
 
 class AlertsOut(Answer):
-    large_purchase_threshold: Money | None
+    large_purchase_threshold: str | None = money()
     online_transactions: bool
     payment_due: bool
-    balance_threshold: Money | None
+    balance_threshold: str | None = money()
     currency: Currency
 
     @classmethod
-    def of(cls, alerts: AlertSetting, currency: str) -> AlertsOut:
+    def of(cls, alerts: AlertSetting, currency: Currency) -> AlertsOut:
         def money(cents: int | None) -> str | None:
             return None if cents is None else format_cents(cents)
 

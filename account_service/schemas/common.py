@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from account_service.endpoints import Answer, Shape, fail
-from account_service.fields import ConversationId, InstantText, LastFour
+from account_service.fields import ConversationId, InstantText, LastFour, instant
 
 
 class ConversationBody(Shape):
@@ -27,7 +27,7 @@ class CardPath(Shape):
 
 class Locked(Answer):
     locked: bool
-    locked_until: InstantText | None
+    locked_until: str | None = instant()
 
 
 NOT_VERIFIED = fail(401, "No verified session, or idle for more than 15 minutes", "not_verified")

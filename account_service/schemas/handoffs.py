@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, conlist, constr
+from pydantic import Field
 
 from account_service.endpoints import Answer, Shape
-from account_service.fields import AgentName, ConversationId, InstantText, text, whole_number
+from account_service.fields import (
+    AgentName,
+    ConversationId,
+    MessageId,
+    MessageText,
+    Reference,
+    StatusList,
+    Topic,
+    TurnText,
+    instant,
+)
 
 MAX_TURNS = 200
 MAX_TURN_LENGTH = 4000
@@ -17,14 +27,15 @@ HandoffStatus = Literal["waiting", "leave_message", "message_left", "with_agent"
 
 class Turn(Shape):
     sender: Literal["customer", "assistant"] = Field(..., alias="from")
-    text: constr(strict=True, max_length=MAX_TURN_LENGTH)
+    text: TurnText
 
 
 class HandoffRequest(Shape):
     conversation_id: ConversationId
-    topic: text(100)
-    transcript: conlist(Turn, max_items=MAX_TURNS) = Field(
+    topic: Topic
+    transcript: list[Turn] = Field(
         ...,
+        max_items=MAX_TURNS,
         hint=f"a list of at most {MAX_TURNS} turns, each with from (customer or assistant) and text of "
         f"at most {MAX_TURN_LENGTH} characters",
     )
@@ -47,7 +58,7 @@ class HandoffOpened(HandoffForCustomer):
 
 class CustomerMessage(Shape):
     conversation_id: ConversationId
-    text: text(MAX_MESSAGE_LENGTH)
+    text: MessageText
 
 
 class CustomerMessageStored(HandoffForCustomer):
@@ -59,7 +70,7 @@ class HandoffMessageOut(Answer):
     sender: Literal["customer", "agent", "assistant"] = Field(..., alias="from")
     agent: str | None
     text: str
-    at: InstantText
+    at: str = instant()
 
 
 class HandoffForAgent(Answer):
@@ -69,7 +80,7 @@ class HandoffForAgent(Answer):
     conversation_id: str
     verified_customer: bool
     agent: str | None
-    opened_at: InstantText
+    opened_at: str = instant()
     waiting_seconds: int = Field(..., description="Stops when an agent takes it")
     transcript: list[Turn]
     messages: list[HandoffMessageOut]
@@ -80,7 +91,7 @@ class HandoffQueue(Answer):
 
 
 class QueueQuery(Shape):
-    status: text(200) | None = Field(
+    status: StatusList | None = Field(
         None, description="Comma-separated statuses (default waiting,message_left,with_agent)"
     )
 
@@ -90,11 +101,11 @@ class ActiveQuery(Shape):
 
 
 class ReferencePath(Shape):
-    reference: text(32)
+    reference: Reference
 
 
 class MessagesQuery(Shape):
-    after: whole_number(0, 2**62, strict=False) = Field(0, description="Messages after this ID (0 = all)")
+    after: MessageId = Field(0, description="Messages after this ID (0 = all)")
 
 
 class MessagesPage(Answer):
@@ -106,7 +117,7 @@ class MessagesPage(Answer):
 class LineRequest(Shape):
     sender: Literal["agent", "customer"] = Field(..., alias="from")
     agent: AgentName | None = Field(None, description="Needed when from is agent")
-    text: text(MAX_MESSAGE_LENGTH)
+    text: MessageText
 
 
 class LinePosted(HandoffMessageOut):

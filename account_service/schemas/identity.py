@@ -10,14 +10,17 @@ from pydantic import Field
 from account_service.endpoints import Answer, Shape
 from account_service.fields import (
     AppSender,
+    AppToken,
+    ChallengeId,
     ClientKey,
     ConversationId,
-    InstantText,
     IsoDate,
     LastFour,
+    TypedCode,
     UserId,
-    text,
+    instant,
 )
+from account_service.identity import AppSessionOutcome
 
 Purpose = Literal["verify", "confirm"]
 CodeChannel = Literal["sms", "email"]
@@ -50,12 +53,12 @@ class ChallengeSent(Answer):
 
 
 class ChallengePath(Shape):
-    challenge_id: text(64)
+    challenge_id: ChallengeId
 
 
 class VerifyRequest(Shape):
     conversation_id: ConversationId
-    code: text(32) = Field(..., hint="the code the customer typed (at most 32 characters)")
+    code: TypedCode
     purpose: Purpose = "verify"
 
 
@@ -72,7 +75,7 @@ class Verified(Answer):
 
 
 class AppSessionRequest(Shape):
-    app_token: text(8192) = Field(..., hint="the app's signed login token (a JWT)")
+    app_token: AppToken
     sender: AppSender = Field(..., description="The app's own name for the conversation")
 
 
@@ -81,7 +84,7 @@ class AppSession(Answer):
     verified: bool
     method: Method
     fresh: bool
-    outcome: Literal["created", "refreshed", "replaced"]
+    outcome: AppSessionOutcome
     customer: CustomerRef
     session_expires_in: int
 
@@ -95,7 +98,7 @@ class SessionInfo(Answer):
     user_id: str
     first_name: str
     region: Region
-    verified_at: InstantText
+    verified_at: str = instant()
     method: Method
     fresh: bool
     channel: str = Field(..., description="The channel the conversation is on (its ID's prefix)")

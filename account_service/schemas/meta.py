@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
-
 from account_service.endpoints import Answer, Shape
-from account_service.fields import InstantText, UserId, whole_number
+from account_service.fields import ClockSeconds, UserId, instant
 
 MAX_ADVANCE_SECONDS = 400 * 24 * 3600
 
 
 class Health(Answer):
     status: Literal["ok"]
-    time: InstantText = Field(..., description="The service's clock (moved in demo mode)")
+    time: str = instant("The service's clock (moved in demo mode)")
 
 
 class ApiDescription(Answer):
@@ -29,7 +27,7 @@ class OutboxMessageOut(Answer):
     channel: Literal["sms", "email", "whatsapp", "telegram"]
     to: str
     text: str
-    sent_at: InstantText
+    sent_at: str = instant()
 
 
 class Outbox(Answer):
@@ -37,11 +35,11 @@ class Outbox(Answer):
 
 
 class ClockAdvance(Shape):
-    advance_seconds: whole_number(0, MAX_ADVANCE_SECONDS)
+    advance_seconds: ClockSeconds
 
 
 class ClockNow(Answer):
-    now: InstantText
+    now: str = instant()
 
 
 class AgentHoursSwitch(Shape):

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from account_service.endpoints import Answer, Shape
-from account_service.fields import Amount, ConversationId, IsoDate, LastFour, Money, text
+from account_service.fields import Amount, ConversationId, IdempotencyKey, IsoDate, LastFour, money
 from account_service.masking import mask_account
 from account_service.models import AutopaySetting, Card, CardAccount, Payment
 from account_service.money import format_cents
@@ -22,13 +22,13 @@ class PaymentRequest(Shape):
     card_last_four: LastFour
     amount: Amount
     pay_on: IsoDate
-    idempotency_key: text(128) = Field(..., description="The same key again returns the first payment")
+    idempotency_key: IdempotencyKey = Field(..., description="The same key again returns the first payment")
 
 
 class PaymentOut(Answer):
     reference: str
     card_last_four: str
-    amount: Money
+    amount: str = money()
     currency: Currency
     pay_on: date
     status: Literal["completed", "scheduled"]
@@ -67,7 +67,7 @@ class AutopayOut(Answer):
     card_last_four: str
     enrolled: bool
     amount_type: AmountType | None
-    fixed_amount: Money | None
+    fixed_amount: str | None = money()
     currency: Currency
 
     @classmethod

@@ -58,7 +58,10 @@ def test_the_token_check_names_an_old_login_apart_and_can_leave_the_age_to_the_c
 
 def test_outside_demo_mode_the_channel_has_no_demo_service_token() -> None:
     assert load_settings(in_app_env()).service_token is None
-    assert load_settings({**in_app_env(), "DEMO_MODE": "1"}).service_token == "demo-channels-service-token"
+    assert (
+        load_settings({**in_app_env(), "DEMO_MODE": "1"}).service_token
+        == "demo-account-service-token-channels-0001"
+    )
     configured = load_settings({**in_app_env(), "CHANNELS_SERVICE_TOKEN": "c" * 40})
     assert configured.service_token == "c" * 40
 

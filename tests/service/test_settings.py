@@ -50,7 +50,6 @@ def test_the_issuer_name_comes_from_the_issuer_configuration(tmp_path: Path) -> 
         ("ACCOUNT_SERVICE_TOKEN", DEMO_TOKEN),
         ("CHANNELS_SERVICE_TOKEN", DEMO_TOKENS["channels"]),
         ("AGENT_SERVICE_TOKEN", DEMO_TOKENS["agents"]),
-        ("OPERATOR_SERVICE_TOKEN", DEMO_TOKENS["operators"]),
         ("ACCOUNT_SERVICE_SECRET", DEMO_SECRET),
         ("ACCOUNT_SERVICE_TOKEN", ""),
         ("CHANNELS_SERVICE_TOKEN", ""),
