@@ -48,9 +48,8 @@ class Shape(BaseModel):
     """Base of every request and answer model."""
 
     class Config:
+        # Fields whose JSON name is a Python keyword ("from") are filled by name in code.
         allow_population_by_field_name = True
-        # Refusals never quote the value; see bad_input below.
-        anystr_strip_whitespace = False
 
         @staticmethod
         def schema_extra(schema: dict[str, Any], model: type[BaseModel]) -> None:
