@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,13 +51,13 @@ def send_password_reset(
     *,
     messenger: Messenger,
     issuer_name: str,
-    secret_key: str,
+    link_keys: Sequence[str],
     public_url: str,
     now: datetime,
     conversation_id: str,
 ) -> str:
     """Emails a signed reset link valid for one hour; returns the address masked."""
-    token = signed_links.sign(secret_key, RESET_PURPOSE, str(customer.id), now + RESET_LINK_LIFETIME)
+    token = signed_links.sign(link_keys, RESET_PURPOSE, str(customer.id), now + RESET_LINK_LIFETIME)
     to = messenger.queue(
         session,
         customer,

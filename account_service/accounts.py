@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from account_service.errors import no_such_card
 from account_service.models import Card, CardAccount, Customer
+
+Currency = Literal["USD", "INR"]
+REGION_CURRENCY: dict[str, Currency] = {"US": "USD", "IN": "INR"}
+
+
+def available_credit_cents(account: CardAccount) -> int:
+    return account.credit_limit_cents - account.balance_cents
 
 
 async def customer_accounts(session: AsyncSession, customer: Customer) -> list[CardAccount]:

@@ -12,7 +12,7 @@ from account_service.app_keys import CLOCK, DATABASE, HOURS_SWITCH, MESSENGER, S
 from account_service.clock import Clock
 from account_service.database import Database
 from account_service.messaging import MessageGateway, Messenger, NoGateway
-from account_service.middleware import bearer_auth, json_errors, log_requests
+from account_service.middleware import bearer_auth, body_limit, json_errors, log_requests
 from account_service.routes import add_routes
 from account_service.seed import seed_if_empty
 from account_service.settings import Settings
@@ -32,6 +32,7 @@ async def _database_lifetime(app: web.Application) -> AsyncIterator[None]:
             if await seed_if_empty(session, clock.today(), clock.now()):
                 logger.info("seeded the demo customers")
     yield
+    await app[MESSENGER].close()
     await database.close()
 
 
@@ -43,7 +44,7 @@ def create_app(
         logger.warning("no SMS/email gateway configured: messages are only recorded in the outbox")
     app = web.Application(
         client_max_size=MAX_BODY_BYTES,
-        middlewares=[log_requests, json_errors, bearer_auth(settings.token)],
+        middlewares=[log_requests, json_errors, body_limit(MAX_BODY_BYTES), bearer_auth(settings.tokens)],
     )
     app[SETTINGS] = settings
     app[CLOCK] = clock or Clock()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from account_service.agent_hours import HoursSwitch
@@ -15,3 +17,5 @@ DATABASE = web.AppKey("database", Database)
 CLOCK = web.AppKey("clock", Clock)
 MESSENGER = web.AppKey("messenger", Messenger)
 HOURS_SWITCH = web.AppKey("hours_switch", HoursSwitch)
+ENDPOINTS = web.AppKey("endpoints", tuple)  # of Endpoint, in registration order
+API_DOCUMENT = web.AppKey("api_document", dict[str, Any])

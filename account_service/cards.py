@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from account_service import audit
+from account_service.accounts import available_credit_cents
 from account_service.calendar_days import estimated_delivery, shift_months
 from account_service.cases import open_case, open_fraud_case_exists
 from account_service.errors import ServiceError
 from account_service.models import Card, CardAccount, Customer, Transaction
-from account_service.views import available_credit_cents
 
 REPLACEMENT_REASONS = ("lost", "stolen", "damaged")
+DeclineReason = Literal["replaced", "fraud_hold", "frozen", "inactive", "over_limit", "none"]
 CARD_VALIDITY_MONTHS = 48
 
 # action -> (status it needs, status it leaves)
@@ -70,7 +71,7 @@ async def change_status(
     )
 
 
-def decline_reason(card: Card, account: CardAccount) -> str:
+def decline_reason(card: Card, account: CardAccount) -> DeclineReason:
     """Why a purchase would be declined, most fundamental reason first."""
     if card.status == "replaced":
         return "replaced"

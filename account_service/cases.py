@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from account_service import audit
+from account_service import audit, guards
 from account_service.errors import ServiceError
 from account_service.models import Case, Customer, HandoffMessage, Transaction, VerifiedSession
 from account_service.references import CASE_PREFIXES, unique_reference
@@ -88,6 +89,10 @@ async def open_dispute(
     )
 
 
+HANDOFFS_PER_HOUR = 3
+HANDOFF_WINDOW = timedelta(hours=1)
+
+
 async def open_handoff(
     session: AsyncSession,
     *,
@@ -96,10 +101,37 @@ async def open_handoff(
     transcript: list[dict[str, str]],
     now: datetime,
     agents_available: bool = True,
-) -> tuple[Case, int]:
-    """The case and its place in the queue (1 = next). The transcript is redacted again here:
-    whatever the caller did, no card number or code is stored. Outside agent hours the case
-    waits for the customer's message for the team (leave_message) instead of queueing."""
+) -> tuple[Case, bool]:
+    """(The conversation's live handoff, False) when it has one already: asking again does not
+    queue the customer twice. Otherwise (a new case, True), at most HANDOFFS_PER_HOUR per
+    conversation (429 too_many_handoffs). The transcript is redacted again here: whatever the
+    caller did, no card number or code is stored. Outside agent hours the case waits for the
+    customer's message for the team (leave_message) instead of queueing."""
+    # Requests for one conversation queue on its guard row: two at once cannot both open a case.
+    await guards.lock_guard(session, guards.conversation_key(conversation_id))
+    live = await active_handoff(session, conversation_id)
+    if live is not None:
+        return live, False
+    recent = (
+        await session.scalars(
+            select(Case.created_at)
+            .where(
+                Case.type == "handoff",
+                Case.conversation_id == conversation_id,
+                Case.created_at > now - HANDOFF_WINDOW,
+            )
+            .order_by(Case.created_at)
+        )
+    ).all()
+    if len(recent) >= HANDOFFS_PER_HOUR:
+        frees_at = recent[-HANDOFFS_PER_HOUR] + HANDOFF_WINDOW
+        audit.record(session, "handoff", "too_many_handoffs", now, conversation_id=conversation_id)
+        raise ServiceError(
+            429,
+            "too_many_handoffs",
+            "This conversation asked for a person several times in the last hour; try again later.",
+            retry_after=max(1, math.ceil((frees_at - now).total_seconds())),
+        )
     verified = await session.scalar(
         select(VerifiedSession).where(VerifiedSession.conversation_id == conversation_id)
     )
@@ -112,12 +144,9 @@ async def open_handoff(
         conversation_id=conversation_id,
         details={"topic": redact(topic), "transcript": clean},
     )
-    # A conversation has at most one live handoff: an older one still queued is closed.
-    for older in await active_handoffs_for(session, conversation_id):
-        older.status, older.ended_at = "closed", now
     case.status = "waiting" if agents_available else "leave_message"
     await session.flush()
-    return case, await queue_position(session, case)
+    return case, True
 
 
 # --- live handoff ---------------------------------------------------------------------------------

@@ -31,6 +31,13 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
+def _foreign_keys(connection: Connection, enforced: bool) -> None:
+    """PRAGMA foreign_keys on the driver connection directly: outside any transaction."""
+    cursor = connection.connection.dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if enforced else 'OFF'}")
+    cursor.close()
+
+
 def _begin_immediate(connection: Connection) -> None:
     """Every SQLite transaction takes the write lock at its start. A request reads, then writes
     (check the balance, then pay); two such deferred transactions would deadlock on the lock
@@ -60,14 +67,36 @@ class Database:
 
     async def upgrade_schema(self) -> None:
         """alembic upgrade head on this engine; a no-op when already at head."""
+        await self.migrate("head")
 
-        def upgrade(connection: Connection) -> None:
+    async def migrate(self, target: str, *, down: bool = False) -> None:
+        """alembic upgrade (or downgrade) to the target, on this engine.
+
+        On SQLite, batch migrations copy a table and drop the original; with foreign keys
+        enforced that fails for a table other rows refer to. So, as SQLite's own procedure for
+        schema changes says, enforcement is off for the migration (it can only be switched
+        outside a transaction), the result is checked with foreign_key_check, and it is back on
+        before the connection returns to the pool."""
+
+        def run(connection: Connection) -> None:
             config = alembic_config(self.url)
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            (command.downgrade if down else command.upgrade)(config, target)
+            if connection.dialect.name == "sqlite":
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migration left {len(broken)} rows with broken references")
 
-        async with self.engine.begin() as connection:
-            await connection.run_sync(upgrade)
+        async with self.engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                await connection.run_sync(_foreign_keys, False)
+            try:
+                async with connection.begin():
+                    await connection.run_sync(run)
+            finally:
+                if sqlite:
+                    await connection.run_sync(_foreign_keys, True)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -1,17 +1,27 @@
-"""Identity check: one-time codes, lockout, send limits and verified sessions.
+"""Identity check: one-time codes, lockouts, limits and verified sessions.
 
 The rules (docs/account-service.md, "Identity check"):
-- a code lives 5 minutes and is accepted once, for the conversation, customer and purpose it
-  was sent for;
-- 3 wrong codes per customer (across conversations) lock online access for 30 minutes, end the
-  customer's open challenges and verified sessions; a correct code resets the count;
-- at most 3 codes per customer per 15 minutes;
-- a verified session belongs to one conversation and ends after 15 minutes idle; it is "fresh"
-  for 5 minutes after the last code, and a `confirm` code makes it fresh again;
+- a code lives 5 minutes and is accepted once (a conditional UPDATE consumes it, so two
+  concurrent checks of the same code cannot both pass), for the conversation, customer and
+  purpose it was sent for;
+- no oracle: a verify request answers the same 201 whether or not the details match a customer
+  and whether or not a code was really sent. No match makes a decoy challenge (no customer,
+  never verifiable) that then behaves like any other;
+- per customer at most 3 codes per 15 minutes; beyond that the request still answers 201 but
+  nothing is sent (an audit row says why), because a 429 would tell that the customer exists;
+- identity attempts (code requests, any outcome) are limited per conversation and per client
+  address (429 too_many_attempts: that says nothing about customers);
+- 3 wrong codes in one conversation lock identity checks in that conversation for 30 minutes
+  (423) and end its open challenges and its own verified session, nothing elsewhere. 10 wrong
+  codes for one customer within 24 hours, from any conversations, lock that customer's code
+  checks for 30 minutes: codes are silently not sent and any code is refused as wrong; verified
+  sessions stay. A correct code resets the conversation's count;
+- a verified session belongs to one conversation (and records its channel), ends after 15
+  minutes idle, and is "fresh" for 5 minutes after the last code; a `confirm` code makes it
+  fresh again;
 - the mobile app's login can stand in for the first code (`open_app_session`, method
-  `app_login`): such a session reads account data but is never fresh by itself, so payments and
-  changes still need a `confirm` code. It is refused for unknown or locked customers and for a
-  login older than the configured maximum age.
+  `app_login`): such a session reads account data but is never fresh by itself. It is refused
+  for unknown customers, for a locked conversation and for a login older than the maximum age.
 
 Refusals are raised as ServiceError after recording what must be kept (the failed attempt, the
 lock, the audit row): the request's transaction commits them.
@@ -19,32 +29,45 @@ lock, the audit row): the request's transaction commits them.
 
 from __future__ import annotations
 
-import math
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from account_service import audit
+from account_service import audit, guards
 from account_service.clock import iso_instant
 from account_service.errors import ServiceError, not_verified
 from account_service.masking import mask_email, mask_phone
 from account_service.messaging import Messenger
-from account_service.models import Card, CardAccount, Challenge, Customer, VerifiedSession
+from account_service.models import (
+    Card,
+    CardAccount,
+    Challenge,
+    CodeFailure,
+    Customer,
+    IdentityGuard,
+    VerifiedSession,
+)
 from account_service.otp import code_matches, hash_code, new_challenge_code, normalize_code
+from account_service.settings import IdentityLimits
 
 CODE_LIFETIME = timedelta(minutes=5)
-WRONG_CODES_BEFORE_LOCK = 3
-LOCKOUT = timedelta(minutes=30)
+WRONG_CODES_PER_CONVERSATION = 3
+CONVERSATION_LOCK = timedelta(minutes=30)
+WRONG_CODES_PER_CUSTOMER = 10
+CUSTOMER_WRONG_CODE_WINDOW = timedelta(hours=24)
+CUSTOMER_CODE_LOCK = timedelta(minutes=30)
 CODES_PER_WINDOW = 3
 SEND_WINDOW = timedelta(minutes=15)
 SESSION_IDLE = timedelta(minutes=15)
 FRESH_FOR = timedelta(minutes=5)
 
 PURPOSES = ("verify", "confirm")
+AppSessionOutcome = Literal["created", "refreshed", "replaced"]
 CHANNELS = ("sms", "email")
 CODE = "code"
 APP_LOGIN = "app_login"
@@ -56,7 +79,7 @@ LOGIN_CLOCK_SKEW = timedelta(minutes=5)
 class ChallengeSent:
     challenge_id: str
     channel: str
-    masked_destination: str
+    masked_destination: str | None
     purpose: str
     expires_in: int = int(CODE_LIFETIME.total_seconds())
 
@@ -82,19 +105,28 @@ def code_text(issuer_name: str, code: str, purpose: str) -> str:
     )
 
 
-def locked_until(customer: Customer, now: datetime) -> datetime | None:
-    return (
-        customer.locked_until if customer.locked_until is not None and customer.locked_until > now else None
-    )
+def codes_locked(customer: Customer, now: datetime) -> bool:
+    """Whether the customer's code checks are locked (10 wrong codes in 24 hours)."""
+    return customer.locked_until is not None and customer.locked_until > now
 
 
 def locked_error(until: datetime) -> ServiceError:
     return ServiceError(
         423,
         "locked",
-        "Online access is locked after too many wrong codes; it unlocks by itself.",
+        "Identity checks in this conversation are locked after too many wrong codes; they unlock by "
+        "themselves.",
         locked_until=iso_instant(until),
     )
+
+
+_CHANNEL_PREFIX = re.compile(r"^([a-z][a-z0-9_]{0,31}):")
+
+
+def channel_of(conversation_id: str) -> str:
+    """The channel a conversation is on: its ID's prefix ("socketio:…" is socketio), else "unnamed"."""
+    found = _CHANNEL_PREFIX.match(conversation_id)
+    return found.group(1) if found else "unnamed"
 
 
 async def find_customer(
@@ -126,7 +158,7 @@ async def find_customer(
 
 async def _locked_row(session: AsyncSession, customer_id: int) -> Customer:
     """The customer row, locked for this transaction where the database can (PostgreSQL), so that
-    concurrent guesses or sends are counted one after another."""
+    concurrent sends and wrong codes are counted one after another."""
     customer = await session.scalar(
         select(Customer)
         .where(Customer.id == customer_id)
@@ -156,6 +188,62 @@ def is_fresh(verified: VerifiedSession, now: datetime) -> bool:
     return verified.method != APP_LOGIN and now - verified.verified_at <= FRESH_FOR
 
 
+# --- asking for a code ----------------------------------------------------------------------------
+
+
+async def _check_attempt_limits(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    conversation_id: str,
+    client: str | None,
+    limits: IdentityLimits,
+) -> None:
+    """423 when the conversation's identity checks are locked; 429 when the conversation or the
+    client address has made too many attempts; otherwise the attempt is counted."""
+    conversation_key = guards.conversation_key(conversation_id)
+    guard = await guards.lock_guard(session, conversation_key)
+    until = guards.locked_until(guard, now)
+    if until is not None:
+        audit.record(session, "code_sent", "conversation_locked", now, conversation_id=conversation_id)
+        raise locked_error(until)
+    window = timedelta(seconds=limits.window_s)
+    keys = [(conversation_key, limits.per_conversation, "conversation")]
+    if client:
+        client_key = guards.client_key(client)
+        await guards.lock_guard(session, client_key)
+        keys.append((client_key, limits.per_client, "client"))
+    for key, limit, scope in keys:
+        wait = await guards.attempts_wait(session, key, now, limit=limit, window=window)
+        if wait is not None:
+            audit.record(
+                session, "code_sent", "too_many_attempts", now, conversation_id=conversation_id, per=scope
+            )
+            raise ServiceError(
+                429,
+                "too_many_attempts",
+                "Too many identity attempts from this conversation or place; try again later.",
+                retry_after=wait,
+            )
+    for key, _limit, _scope in keys:
+        guards.record_attempt(session, key, now)
+
+
+async def _recent_sends(session: AsyncSession, customer: Customer, now: datetime) -> int:
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Challenge)
+            .where(
+                Challenge.customer_id == customer.id,
+                Challenge.code_hash.is_not(None),
+                Challenge.created_at > now - SEND_WINDOW,
+            )
+        )
+        or 0
+    )
+
+
 async def start_challenge(
     session: AsyncSession,
     *,
@@ -164,12 +252,20 @@ async def start_challenge(
     issuer_name: str,
     messenger: Messenger,
     conversation_id: str,
+    limits: IdentityLimits,
     purpose: str = "verify",
     channel: str = "sms",
     user_id: str | None = None,
     card_last_four: str | None = None,
     date_of_birth: date | None = None,
+    client: str | None = None,
 ) -> ChallengeSent:
+    """A challenge for the conversation, with a code sent when the details match a customer who
+    may get one. For purpose verify the answer is the same in every case (masked_destination
+    None); for confirm the code goes to the session's customer and the destination is shown."""
+    await _check_attempt_limits(
+        session, now=now, conversation_id=conversation_id, client=client, limits=limits
+    )
     if purpose == "confirm":
         # Identifiers in the request are ignored: a confirm code goes to the session's customer.
         verified = await active_session(session, conversation_id, now)
@@ -183,73 +279,142 @@ async def start_challenge(
         found = await find_customer(
             session, user_id=user_id, card_last_four=card_last_four, date_of_birth=date_of_birth
         )
-    if found is None:
-        lookup = "user_id" if user_id is not None else "card_and_birth_date"
-        audit.record(session, "code_sent", "no_match", now, conversation_id=conversation_id, lookup=lookup)
-        raise ServiceError(404, "no_match", "No customer matches those details.")
-    customer = await _locked_row(session, found.id)
-    scope = {"customer_id": customer.id, "conversation_id": conversation_id}
+    customer = await _locked_row(session, found.id) if found is not None else None
 
-    until = locked_until(customer, now)
-    if until is not None:
-        audit.record(session, "code_sent", "locked", now, **scope, purpose=purpose)
-        raise locked_error(until)
-
-    recent = (
-        await session.scalars(
-            select(Challenge.created_at)
-            .where(Challenge.customer_id == customer.id, Challenge.created_at > now - SEND_WINDOW)
-            .order_by(Challenge.created_at)
-        )
-    ).all()
-    if len(recent) >= CODES_PER_WINDOW:
-        # A send becomes possible when the oldest of the last three leaves the window.
-        frees_at = recent[-CODES_PER_WINDOW] + SEND_WINDOW
-        retry_after = max(1, math.ceil((frees_at - now).total_seconds()))
-        audit.record(session, "code_sent", "too_many_codes", now, **scope, purpose=purpose)
-        raise ServiceError(
-            429,
-            "too_many_codes",
-            "Too many codes were sent recently; try again later.",
-            retry_after=retry_after,
-        )
+    if customer is None:
+        outcome = "no_match"
+    elif codes_locked(customer, now):
+        outcome = "customer_locked"
+    elif await _recent_sends(session, customer, now) >= CODES_PER_WINDOW:
+        outcome = "too_many_codes"
+    else:
+        outcome = "sent"
 
     challenge_id = secrets.token_urlsafe(24)
-    code = new_challenge_code()
+    code_hash = None
+    if outcome == "sent":
+        assert customer is not None
+        code = new_challenge_code()
+        code_hash = hash_code(secret_key, challenge_id, code)
+        messenger.queue(session, customer, channel, code_text(issuer_name, code, purpose), now)
     session.add(
         Challenge(
             id=challenge_id,
-            customer_id=customer.id,
+            customer_id=customer.id if customer is not None else None,
             conversation_id=conversation_id,
             purpose=purpose,
             channel=channel,
-            code_hash=hash_code(secret_key, challenge_id, code),
+            code_hash=code_hash,
             created_at=now,
             expires_at=now + CODE_LIFETIME,
             ended=False,
         )
     )
-    destination = messenger.queue(session, customer, channel, code_text(issuer_name, code, purpose), now)
-    audit.record(session, "code_sent", "sent", now, **scope, purpose=purpose, channel=channel)
-    masked = mask_phone(destination) if channel == "sms" else mask_email(destination)
+    details: dict[str, Any] = {"purpose": purpose, "channel": channel}
+    if customer is None:
+        details["lookup"] = "user_id" if user_id is not None else "card_and_birth_date"
+    audit.record(
+        session,
+        "code_sent",
+        outcome,
+        now,
+        customer_id=customer.id if customer is not None else None,
+        conversation_id=conversation_id,
+        **details,
+    )
+    masked = None
+    if purpose == "confirm" and customer is not None:
+        masked = mask_phone(customer.phone) if channel == "sms" else mask_email(customer.email)
     return ChallengeSent(
         challenge_id=challenge_id, channel=channel, masked_destination=masked, purpose=purpose
     )
 
 
-async def _end_access(session: AsyncSession, customer_id: int) -> None:
-    """On lockout: no open challenge may still be answered and no session stays verified."""
+# --- checking a code ------------------------------------------------------------------------------
+
+
+async def _lock_conversation(
+    session: AsyncSession, guard: IdentityGuard, conversation_id: str, now: datetime, customer_id: int | None
+) -> datetime:
+    """Locks identity checks in this conversation: its open challenges end and its own verified
+    session ends (whoever guessed holds this conversation). Nothing in other conversations."""
+    guard.wrong_codes = 0  # the lock is the consequence; afterwards a clean start
+    guard.locked_until = now + CONVERSATION_LOCK
     await session.execute(
         update(Challenge)
-        .where(Challenge.customer_id == customer_id, Challenge.used_at.is_(None), Challenge.ended.is_(False))
+        .where(
+            Challenge.conversation_id == conversation_id,
+            Challenge.used_at.is_(None),
+            Challenge.ended.is_(False),
+        )
         .values(ended=True)
         .execution_options(synchronize_session=False)
     )
     await session.execute(
         delete(VerifiedSession)
-        .where(VerifiedSession.customer_id == customer_id)
+        .where(VerifiedSession.conversation_id == conversation_id)
         .execution_options(synchronize_session=False)
     )
+    audit.record(
+        session,
+        "lockout",
+        "conversation_locked",
+        now,
+        customer_id=customer_id,
+        conversation_id=conversation_id,
+        minutes=int(CONVERSATION_LOCK.total_seconds() // 60),
+    )
+    return guard.locked_until
+
+
+async def _count_customer_failure(
+    session: AsyncSession, customer: Customer, conversation_id: str, now: datetime
+) -> None:
+    """One more wrong code for the customer; the tenth within 24 hours locks their code checks.
+    While locked, wrong codes are not counted (the lock is not extended by strangers)."""
+    if codes_locked(customer, now):
+        return
+    session.add(CodeFailure(customer_id=customer.id, at=now))
+    await session.flush()
+    failures = await session.scalar(
+        select(func.count())
+        .select_from(CodeFailure)
+        .where(CodeFailure.customer_id == customer.id, CodeFailure.at > now - CUSTOMER_WRONG_CODE_WINDOW)
+    )
+    if (failures or 0) >= WRONG_CODES_PER_CUSTOMER:
+        customer.locked_until = now + CUSTOMER_CODE_LOCK
+        await session.execute(
+            delete(CodeFailure)
+            .where(CodeFailure.customer_id == customer.id)
+            .execution_options(synchronize_session=False)
+        )
+        audit.record(
+            session,
+            "lockout",
+            "customer_codes_locked",
+            now,
+            customer_id=customer.id,
+            conversation_id=conversation_id,
+            minutes=int(CUSTOMER_CODE_LOCK.total_seconds() // 60),
+        )
+
+
+async def consume_challenge(session: AsyncSession, challenge_id: str, now: datetime) -> bool:
+    """Marks the challenge used if it is still unused, unexpired and not ended at this instant.
+    One conditional UPDATE: of concurrent consumers exactly one changes the row (PostgreSQL
+    re-checks the condition after the first one commits; SQLite runs them one after another)."""
+    consumed = await session.execute(
+        update(Challenge)
+        .where(
+            Challenge.id == challenge_id,
+            Challenge.used_at.is_(None),
+            Challenge.ended.is_(False),
+            Challenge.expires_at > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return consumed.rowcount == 1
 
 
 async def verify_code(
@@ -263,39 +428,49 @@ async def verify_code(
     purpose: str = "verify",
 ) -> Customer:
     """The verified customer; the conversation's session is bound to them (and fresh)."""
-    challenge = await session.get(Challenge, challenge_id)
+    # Checks in one conversation queue on its guard row: wrong codes are counted in turn.
+    guard = await guards.lock_guard(session, guards.conversation_key(conversation_id))
+    challenge = await session.get(Challenge, challenge_id, populate_existing=True)
     if challenge is None or challenge.conversation_id != conversation_id or challenge.purpose != purpose:
         audit.record(session, "code_checked", "no_challenge", now, conversation_id=conversation_id)
         raise ServiceError(404, "no_challenge", "There is no such code request for this conversation.")
-    customer = await _locked_row(session, challenge.customer_id)
-    scope = {"customer_id": customer.id, "conversation_id": conversation_id}
+    scope = {"customer_id": challenge.customer_id, "conversation_id": conversation_id}
 
-    until = locked_until(customer, now)
+    until = guards.locked_until(guard, now)
     if until is not None:
-        audit.record(session, "code_checked", "locked", now, **scope, purpose=purpose)
+        audit.record(session, "code_checked", "conversation_locked", now, **scope, purpose=purpose)
         raise locked_error(until)
     if challenge.used_at is not None or challenge.ended or now >= challenge.expires_at:
         audit.record(session, "code_checked", "expired", now, **scope, purpose=purpose)
         raise ServiceError(410, "expired", "That code has expired or was already used; ask for a new one.")
 
-    if not code_matches(secret_key, challenge.id, normalize_code(code), challenge.code_hash):
-        customer.failed_code_attempts = (customer.failed_code_attempts or 0) + 1
-        if customer.failed_code_attempts >= WRONG_CODES_BEFORE_LOCK:
-            customer.failed_code_attempts = 0  # the lock is the consequence; afterwards a clean start
-            customer.locked_until = now + LOCKOUT
-            await _end_access(session, customer.id)
-            audit.record(
-                session, "lockout", "locked", now, **scope, minutes=int(LOCKOUT.total_seconds() // 60)
+    customer = await _locked_row(session, challenge.customer_id) if challenge.customer_id else None
+    right = (
+        customer is not None
+        and challenge.code_hash is not None
+        and not codes_locked(customer, now)
+        and code_matches(secret_key, challenge.id, normalize_code(code), challenge.code_hash)
+    )
+    if not right:
+        guard.wrong_codes = (guard.wrong_codes or 0) + 1
+        if customer is not None:
+            await _count_customer_failure(session, customer, conversation_id, now)
+        if guard.wrong_codes >= WRONG_CODES_PER_CONVERSATION:
+            raise locked_error(
+                await _lock_conversation(session, guard, conversation_id, now, challenge.customer_id)
             )
-            raise locked_error(customer.locked_until)
-        attempts_left = WRONG_CODES_BEFORE_LOCK - customer.failed_code_attempts
+        attempts_left = WRONG_CODES_PER_CONVERSATION - guard.wrong_codes
         audit.record(
             session, "code_checked", "wrong_code", now, **scope, purpose=purpose, attempts_left=attempts_left
         )
         raise ServiceError(400, "wrong_code", "That code is not right.", attempts_left=attempts_left)
+    assert customer is not None
 
-    challenge.used_at = now
-    customer.failed_code_attempts = 0
+    if not await consume_challenge(session, challenge.id, now):
+        audit.record(session, "code_checked", "expired", now, **scope, purpose=purpose)
+        raise ServiceError(410, "expired", "That code has expired or was already used; ask for a new one.")
+    guard.wrong_codes = 0
+
     verified = await active_session(session, conversation_id, now)
     if purpose == "confirm" and (verified is None or verified.customer_id != customer.id):
         # The session this confirmation was for is gone (idle, ended or re-verified as someone else).
@@ -305,6 +480,7 @@ async def verify_code(
         session.add(
             VerifiedSession(
                 conversation_id=conversation_id,
+                channel=channel_of(conversation_id),
                 customer_id=customer.id,
                 verified_at=now,
                 last_seen_at=now,
@@ -322,6 +498,9 @@ async def verify_code(
     return customer
 
 
+# --- sessions -------------------------------------------------------------------------------------
+
+
 async def require_customer(
     session: AsyncSession, conversation_id: str, now: datetime, *, fresh: bool = False
 ) -> Customer:
@@ -330,7 +509,7 @@ async def require_customer(
     if verified is None:
         raise not_verified()
     customer = await session.get(Customer, verified.customer_id)
-    if customer is None or locked_until(customer, now) is not None:
+    if customer is None:
         raise not_verified()
     verified.last_seen_at = now
     if fresh and not is_fresh(verified, now):
@@ -345,7 +524,7 @@ async def session_info(session: AsyncSession, conversation_id: str, now: datetim
     if verified is None:
         return None
     customer = await session.get(Customer, verified.customer_id)
-    if customer is None or locked_until(customer, now) is not None:
+    if customer is None:
         return None
     return {
         "verified": True,
@@ -355,6 +534,7 @@ async def session_info(session: AsyncSession, conversation_id: str, now: datetim
         "verified_at": iso_instant(verified.verified_at),
         "method": verified.method,
         "fresh": is_fresh(verified, now),
+        "channel": verified.channel,
     }
 
 
@@ -366,16 +546,17 @@ async def open_app_session(
     user_id: str,
     logged_in_at: datetime,
     max_login_age: timedelta,
-) -> tuple[Customer, VerifiedSession, str]:
-    """Binds the conversation to the customer logged in to the mobile app (the in-app channel
-    vouches for the login with the app's signed token). Creates the verified session, refreshes
-    its idle timer, or takes it over from another customer; answers (customer, session, outcome)
-    with outcome "created", "refreshed" or "replaced".
+) -> tuple[Customer, VerifiedSession, AppSessionOutcome]:
+    """Binds the conversation to the customer logged in to the mobile app (the service checked
+    the app's signed token). Creates the verified session, refreshes its idle timer, or takes it
+    over from another customer; answers (customer, session, outcome) with outcome "created",
+    "refreshed" or "replaced".
 
     The session has method app_login and is not fresh: a payment or a change still needs a
     `confirm` code. A session already made fresh by such a code for the same customer stays as
     it is (only its idle timer moves), so the next message does not undo the confirmation.
     """
+    guard = await guards.lock_guard(session, guards.conversation_key(conversation_id))
     found = await find_customer(session, user_id=user_id)
     if found is None:
         audit.record(session, "app_session", "no_match", now, conversation_id=conversation_id)
@@ -383,13 +564,13 @@ async def open_app_session(
     customer = await _locked_row(session, found.id)
     scope = {"customer_id": customer.id, "conversation_id": conversation_id}
 
-    until = locked_until(customer, now)
+    until = guards.locked_until(guard, now)
     if until is not None:
-        audit.record(session, "app_session", "locked", now, **scope)
+        audit.record(session, "app_session", "conversation_locked", now, **scope)
         raise locked_error(until)
     if logged_in_at > now + LOGIN_CLOCK_SKEW:
         audit.record(session, "app_session", "login_in_future", now, **scope)
-        raise ServiceError(400, "bad_request", "logged_in_at is in the future.")
+        raise ServiceError(400, "bad_request", "The login time is in the future.")
     if now - logged_in_at > max_login_age:
         audit.record(session, "app_session", "login_too_old", now, **scope)
         raise ServiceError(
@@ -401,9 +582,11 @@ async def open_app_session(
     login_time = min(logged_in_at, now)
 
     verified = await active_session(session, conversation_id, now)
+    outcome: AppSessionOutcome | Literal["kept"]
     if verified is None:
         verified = VerifiedSession(
             conversation_id=conversation_id,
+            channel=channel_of(conversation_id),
             customer_id=customer.id,
             verified_at=login_time,
             last_seen_at=now,
@@ -449,7 +632,8 @@ async def end_session(session: AsyncSession, conversation_id: str, now: datetime
         await session.delete(verified)
 
 
-async def lock_status(session: AsyncSession, user_id: str, now: datetime) -> datetime | None:
-    """Until when the User ID is locked; None for an unlocked or unknown one (same answer)."""
-    customer = await find_customer(session, user_id=user_id)
-    return None if customer is None else locked_until(customer, now)
+async def lock_status(session: AsyncSession, conversation_id: str, now: datetime) -> datetime | None:
+    """Until when identity checks in the conversation are locked (None: they are not)."""
+    return guards.locked_until(
+        await guards.read_guard(session, guards.conversation_key(conversation_id)), now
+    )

@@ -10,6 +10,7 @@ code masked, so the code exists only in memory on its way to the gateway.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,6 +48,7 @@ class Messenger:
     def __init__(self, gateway: MessageGateway, keep_codes_in_outbox: bool) -> None:
         self.gateway = gateway
         self.keep_codes_in_outbox = keep_codes_in_outbox
+        self._background: set[asyncio.Task[None]] = set()
 
     def queue(self, session: AsyncSession, customer: Customer, channel: str, text: str, now: datetime) -> str:
         """Records the message for delivery after commit; returns the destination."""
@@ -63,7 +65,23 @@ class Messenger:
 
     async def deliver(self, session: AsyncSession) -> None:
         """Call after commit. A failed delivery is logged (channel only) and does not undo the work."""
-        for message in session.info.pop(_PENDING, []):
+        await self._send_all(session.info.pop(_PENDING, []))
+
+    def deliver_later(self, session: AsyncSession) -> None:
+        """Call after commit: hands the messages to the gateway without waiting for it, so that
+        the answer's timing does not say whether anything was sent (identity challenges)."""
+        messages = session.info.pop(_PENDING, [])
+        if messages:
+            task = asyncio.get_running_loop().create_task(self._send_all(messages))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+
+    async def close(self) -> None:
+        """Waits for messages still on their way to the gateway (at shutdown)."""
+        await asyncio.gather(*self._background, return_exceptions=True)
+
+    async def _send_all(self, messages: list[Message]) -> None:
+        for message in messages:
             try:
                 await self.gateway.send(message.channel, message.to, message.text)
             except Exception as error:  # one bad message must not fail the request

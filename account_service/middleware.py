@@ -11,18 +11,16 @@ import hmac
 import logging
 import time
 import traceback
+from collections.abc import Mapping
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from account_service.endpoints import endpoint_of
 from account_service.errors import ServiceError
 
 access_logger = logging.getLogger("account_service.requests")
 error_logger = logging.getLogger("account_service.errors")
-
-# Routes a browser or a health check reaches without the shared token.
-PUBLIC_ROUTES = frozenset({"/health", "/openapi.json", "/statements/download/{token}"})
-PUBLIC_PREFIXES = ("/demo/",)
 
 _HTTP_ERRORS = {
     400: ("bad_request", "The request could not be read."),
@@ -31,6 +29,25 @@ _HTTP_ERRORS = {
     405: ("method_not_allowed", "That method is not allowed on this route."),
     413: ("too_large", "The request body is too large."),
 }
+
+
+class TypeOnlyExceptions(logging.Filter):
+    """For loggers we do not write ourselves (aiohttp.server, asyncio): an exception is logged by
+    its type only. aiohttp logs a malformed request with an exception whose text quotes the
+    request line, and a path or query may hold a conversation ID or a card number."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg = f"{record.getMessage()} ({type(record.exc_info[1]).__name__})"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def quiet_foreign_loggers() -> None:
+    for name in ("aiohttp.server", "aiohttp.web", "aiohttp.access", "aiohttp.client", "asyncio"):
+        logging.getLogger(name).addFilter(TypeOnlyExceptions())
 
 
 def route_template(request: web.Request) -> str:
@@ -67,6 +84,8 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
             raise
         code, message = _HTTP_ERRORS.get(error.status, ("http_error", "The request could not be served."))
         response = error_response(error.status, code, message)
+        if error.status == 413:
+            response.force_close()  # the rest of the body is not read
         if "Allow" in error.headers:
             response.headers["Allow"] = error.headers["Allow"]
         return response
@@ -89,18 +108,49 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         return error_response(500, "internal", "Something went wrong on our side; nothing was changed.")
 
 
-def bearer_auth(token: str) -> Middleware:
-    expected = token.encode()
+def body_limit(max_bytes: int) -> Middleware:
+    """A body announced as larger than the cap is refused before a byte of it is read, and the
+    connection is closed so that the rest is not read either. A chunked body (no length given)
+    is cut by the app's client_max_size as it is read."""
+
+    @web.middleware
+    async def cap(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.content_length is not None and request.content_length > max_bytes:
+            response = error_response(413, *_HTTP_ERRORS[413])
+            response.force_close()
+            return response
+        return await handler(request)
+
+    return cap
+
+
+def caller_scope(authorization: str, tokens: Mapping[str, bytes]) -> str | None:
+    """The scope whose token the Authorization header carries, or None. Every token is compared,
+    each in constant time, so the time taken says nothing about which one came close."""
+    scheme, _, given = authorization.partition(" ")
+    presented = given.strip().encode()
+    found = None
+    for scope, token in tokens.items():
+        if hmac.compare_digest(presented, token) and scheme.lower() == "bearer":
+            found = scope
+    return found
+
+
+def bearer_auth(tokens: Mapping[str, str]) -> Middleware:
+    """No token or an unknown one: 401. A known token outside the route's scopes: 403. Public
+    routes (health, the description, the statement download, demo routes) need none."""
+    known = {scope: token.encode() for scope, token in tokens.items()}
 
     @web.middleware
     async def check_token(request: web.Request, handler: Handler) -> web.StreamResponse:
-        template = route_template(request)
-        public = template in PUBLIC_ROUTES or template.startswith(PUBLIC_PREFIXES)
+        endpoint = endpoint_of(request)
         # Unknown routes fall through to their 404/405.
-        if request.match_info.http_exception is None and not public:
-            scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-            if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected):
+        if request.match_info.http_exception is None and (endpoint is None or not endpoint.public):
+            scope = caller_scope(request.headers.get("Authorization", ""), known)
+            if scope is None:
                 raise ServiceError(401, "unauthorized", "A valid bearer token is needed.")
+            if endpoint is None or scope not in endpoint.scopes:
+                raise ServiceError(403, "forbidden", "This caller's token is not for this route.")
         return await handler(request)
 
     return check_token

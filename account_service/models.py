@@ -66,7 +66,8 @@ class Customer(Base):
     phone = Column(String(32), nullable=False)
     email = Column(String(254), nullable=False)
     mailing_address = Column(String(300), nullable=False)
-    failed_code_attempts = Column(Integer, nullable=False, default=0)
+    # Code checks for this customer are locked until then (10 wrong codes in 24 hours, from any
+    # conversations): no code is sent and any code is refused as wrong. Verified sessions stay.
     locked_until = Column(UtcDateTime, nullable=True)
 
 
@@ -196,7 +197,7 @@ class Case(Base):
     type = Column(String(16), nullable=False)  # fraud, dispute, replacement, handoff
     customer_id = Column(Integer, ForeignKey("customers.id"), nullable=True, index=True)
     card_id = Column(Integer, ForeignKey("cards.id"), nullable=True)
-    conversation_id = Column(String(128), nullable=True)
+    conversation_id = Column(String(200), nullable=True)
     details = Column(JSON, nullable=False)
     # open, closed; handoffs: waiting, leave_message, message_left, with_agent, released, closed
     status = Column(String(16), nullable=False)
@@ -222,11 +223,14 @@ class Challenge(Base):
     __tablename__ = "challenges"
     __table_args__ = (Index("ix_challenges_customer_id_created_at", "customer_id", "created_at"),)
     id = Column(String(64), primary_key=True)  # random token, not guessable
-    customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False)
-    conversation_id = Column(String(128), nullable=False)
+    # None for a decoy: the details matched no customer, but the answer looked the same.
+    customer_id = Column(Integer, ForeignKey("customers.id"), nullable=True)
+    conversation_id = Column(String(200), nullable=False)
     purpose = Column(String(16), nullable=False)  # verify, confirm
     channel = Column(String(8), nullable=False)  # sms, email
-    code_hash = Column(String(64), nullable=False)  # HMAC-SHA256 hex; the code itself is never stored
+    # HMAC-SHA256 hex; the code itself is never stored. None when no code was sent (a decoy, or a
+    # send limit or code lock that tripped silently): such a challenge can never be verified.
+    code_hash = Column(String(64), nullable=True)
     created_at = Column(UtcDateTime, nullable=False)
     expires_at = Column(UtcDateTime, nullable=False)
     used_at = Column(UtcDateTime, nullable=True)
@@ -236,7 +240,9 @@ class Challenge(Base):
 class VerifiedSession(Base):
     __tablename__ = "verified_sessions"
     id = Column(Integer, primary_key=True)
-    conversation_id = Column(String(128), nullable=False, unique=True)
+    conversation_id = Column(String(200), nullable=False, unique=True)
+    # The channel the conversation is on: the prefix of its ID (socketio, in_app, telegram …).
+    channel = Column(String(32), nullable=False, server_default="unnamed")
     customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
     verified_at = Column(UtcDateTime, nullable=False)
     last_seen_at = Column(UtcDateTime, nullable=False)
@@ -257,12 +263,45 @@ class OutboxMessage(Base):
     sent_at = Column(UtcDateTime, nullable=False)
 
 
+class IdentityGuard(Base):
+    """Per conversation (and per client address): the wrong codes since the last correct one and
+    the identity-check lock. Its row is also what concurrent requests for the same key queue on
+    (SELECT … FOR UPDATE), so counts and limits hold across service instances."""
+
+    __tablename__ = "identity_guards"
+    # SHA-256 hex of the kind and the conversation ID or client key: neither is stored in clear.
+    key = Column(String(64), primary_key=True)
+    wrong_codes = Column(Integer, nullable=False, default=0)
+    locked_until = Column(UtcDateTime, nullable=True)
+
+
+class IdentityAttempt(Base):
+    """One identity attempt (a code request, any outcome) under a guard key, for the
+    per-conversation and per-client limits (a sliding window)."""
+
+    __tablename__ = "identity_attempts"
+    __table_args__ = (Index("ix_identity_attempts_guard_key_at", "guard_key", "at"),)
+    id = Column(Integer, primary_key=True)
+    guard_key = Column(String(64), nullable=False)
+    at = Column(UtcDateTime, nullable=False)
+
+
+class CodeFailure(Base):
+    """A wrong code for a customer, whichever conversation it came from (the 24-hour count)."""
+
+    __tablename__ = "code_failures"
+    __table_args__ = (Index("ix_code_failures_customer_id_at", "customer_id", "at"),)
+    id = Column(Integer, primary_key=True)
+    customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False)
+    at = Column(UtcDateTime, nullable=False)
+
+
 class AuditEntry(Base):
     __tablename__ = "audit_log"
     id = Column(Integer, primary_key=True)
     action = Column(String(48), nullable=False)
     customer_id = Column(Integer, ForeignKey("customers.id"), nullable=True, index=True)
-    conversation_id = Column(String(128), nullable=True)
+    conversation_id = Column(String(200), nullable=True)
     outcome = Column(String(32), nullable=False)
     at = Column(UtcDateTime, nullable=False)
     details = Column(JSON, nullable=False)

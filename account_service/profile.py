@@ -49,14 +49,17 @@ def update_profile(
     ]
     if not changed:
         return
-    # Tell the address on file before it changes: if this was not the customer, they hear of it.
+    # Tell the email address on file before it changes: if this was not the customer, they hear
+    # of it where the thief cannot intercept it. The new values are not in the notice (at most
+    # the new email masked), so the notice does not carry them to anyone.
     what = " and ".join("email address" if name == "email" else "mailing address" for name in changed)
+    hint = f" (the new email address looks like {mask_email(email)})" if email is not None else ""
     messenger.queue(
         session,
         customer,
         "email",
-        f"{issuer_name}: the {what} on your account was changed. If you did not do this, call the number "
-        f"on the back of your card.",
+        f"{issuer_name}: the {what} on your account was changed{hint}. If you did not do this, call the "
+        f"number on the back of your card.",
         now,
     )
     if email is not None:

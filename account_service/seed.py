@@ -230,7 +230,6 @@ async def _seed_customer(session: AsyncSession, plan: CustomerPlan, today: date,
         phone=plan.phone,
         email=plan.email,
         mailing_address=plan.mailing_address,
-        failed_code_attempts=0,
     )
     session.add(customer)
     await session.flush()
@@ -424,13 +423,13 @@ def _seed_history(
         )
         account.balance_cents += top_up
 
-    for merchant, amount in card_plan.extra_pending:
+    for merchant, pending_amount in card_plan.extra_pending:
         session.add(
             Transaction(
                 card_id=card.id,
                 posted_on=today,
                 merchant=merchant,
-                amount_cents=round(amount * 100),
+                amount_cents=round(pending_amount * 100),
                 pending=True,
                 disputed=False,
             )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,14 +10,38 @@ from pathlib import Path
 import yaml
 
 from account_service.agent_hours import AgentHours, AgentHoursError
+from common.app_login import (
+    DEFAULT_MAX_LOGIN_AGE_S as DEFAULT_APP_LOGIN_MAX_AGE_S,
+)
+from common.app_login import (
+    AppLoginSettings,
+    ConfigurationError,
+    duration_s,
+    load_app_login_settings,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEMO_TOKEN = "demo-account-service-token"
+# Scope -> the environment variable holding that caller's bearer token. Each caller has its own
+# token and may call only the routes of its scope (endpoints.py; 403 otherwise).
+TOKEN_VARIABLES = {
+    "actions": "ACCOUNT_SERVICE_TOKEN",  # the action server
+    "channels": "CHANNELS_SERVICE_TOKEN",  # the Rasa server's channels (relay, in-app binder)
+    "agents": "AGENT_SERVICE_TOKEN",  # the website's agent console
+    "operators": "OPERATOR_SERVICE_TOKEN",  # optional: operators' tools
+}
+OPTIONAL_TOKENS = frozenset({"operators"})
+# Public values for demo mode only, used when the variable is unset; outside demo mode they
+# are refused. The same values as common/settings.py's DEMO_SECRETS (every process of a demo
+# agrees on them). Operators have none: without OPERATOR_SERVICE_TOKEN there is no such caller.
+DEMO_TOKENS = {
+    "actions": "demo-account-service-token",
+    "channels": "demo-account-service-token-channels-0001",
+    "agents": "demo-account-service-token-agents-00001",
+}
+DEMO_TOKEN = DEMO_TOKENS["actions"]
 DEMO_SECRET = "demo-account-service-secret-not-for-production"
 # Shorter secrets are guessable enough that a real deployment must not run on them.
 MIN_SECRET_LENGTH = 32
-# How old the mobile app's login may be for it to stand in for the identity check (in-app chat).
-DEFAULT_APP_LOGIN_MAX_AGE_S = 12 * 3600
 
 
 class SettingsError(Exception):
@@ -26,16 +49,34 @@ class SettingsError(Exception):
 
 
 @dataclass(frozen=True)
+class IdentityLimits:
+    """Limits on identity attempts (code requests, whatever their outcome). They may answer 429
+    because they say nothing about customers. Per client address they must let one machine (a
+    load test, the demo) carry 20 conversations at once."""
+
+    per_conversation: int = 5
+    per_client: int = 60
+    window_s: int = 15 * 60
+    # Every verify-purpose code request takes at least this long, match or not (no timing oracle).
+    min_answer_ms: int = 300
+
+
+@dataclass(frozen=True)
 class Settings:
     db_url: str
     host: str
     port: int
-    token: str
+    # scope -> token, for every caller that has one
+    tokens: Mapping[str, str]
+    # signs statement and reset links (and keys code hashes); previous ones still verify links
     secret: str
     public_url: str
     demo_mode: bool
     issuer_name: str
-    app_login_max_age_s: int = DEFAULT_APP_LOGIN_MAX_AGE_S
+    previous_secrets: tuple[str, ...] = ()
+    # How the mobile app's login token is checked (IN_APP_JWT_*); None: app logins are off.
+    app_login: AppLoginSettings | None = None
+    identity_limits: IdentityLimits = IdentityLimits()
     agent_hours: AgentHours = AgentHours()
 
     @classmethod
@@ -43,39 +84,81 @@ class Settings:
         env = os.environ if environ is None else environ
         port = _port(env.get("ACCOUNT_SERVICE_PORT", "8081"))
         issuer_file = Path(env.get("ISSUER_CONFIG") or REPO_ROOT / "issuer.yml")
+        demo_mode = _flag(env.get("DEMO_MODE") or "0")
+        tokens = {scope: env.get(variable, "").strip() for scope, variable in TOKEN_VARIABLES.items()}
+        secret = env.get("ACCOUNT_SERVICE_SECRET", "").strip()
+        if demo_mode:
+            tokens = {scope: token or DEMO_TOKENS.get(scope, "") for scope, token in tokens.items()}
+            secret = secret or DEMO_SECRET
         settings = cls(
             db_url=env.get("ACCOUNT_DB_URL") or f"sqlite+aiosqlite:///{REPO_ROOT / 'var' / 'account.db'}",
             host=env.get("ACCOUNT_SERVICE_HOST", "127.0.0.1"),
             port=port,
-            token=env.get("ACCOUNT_SERVICE_TOKEN", DEMO_TOKEN),
-            secret=env.get("ACCOUNT_SERVICE_SECRET", DEMO_SECRET),
-            public_url=(env.get("ACCOUNT_PUBLIC_URL") or f"http://localhost:{port}").rstrip("/"),
-            demo_mode=_flag(env.get("DEMO_MODE", "1")),
-            issuer_name=_issuer_name(issuer_file),
-            app_login_max_age_s=_duration_s(
-                "IN_APP_MAX_LOGIN_AGE", env.get("IN_APP_MAX_LOGIN_AGE") or f"{DEFAULT_APP_LOGIN_MAX_AGE_S}"
+            tokens={scope: token for scope, token in tokens.items() if token},
+            secret=secret,
+            previous_secrets=tuple(
+                value.strip()
+                for value in env.get("ACCOUNT_SERVICE_PREVIOUS_SECRETS", "").split(",")
+                if value.strip()
             ),
+            public_url=(env.get("ACCOUNT_PUBLIC_URL") or f"http://localhost:{port}").rstrip("/"),
+            demo_mode=demo_mode,
+            issuer_name=_issuer_name(issuer_file),
+            app_login=_app_login(env),
+            identity_limits=_identity_limits(env),
             agent_hours=_agent_hours(issuer_file, env.get("AGENT_HOURS", "")),
         )
         settings.check()
         return settings
 
+    @property
+    def link_keys(self) -> tuple[str, ...]:
+        """Keys for signed links, oldest first: the current secret signs, the previous ones still
+        verify links made before a rotation."""
+        return (*self.previous_secrets, self.secret)
+
+    @property
+    def app_login_max_age_s(self) -> int:
+        """How old an app login may be to stand in for the first code (IN_APP_MAX_LOGIN_AGE)."""
+        return self.app_login.max_login_age_s if self.app_login else DEFAULT_APP_LOGIN_MAX_AGE_S
+
     def check(self) -> None:
-        """Outside demo mode, the demo token and secret would let anyone in: refuse them."""
+        """Every caller's token differs from the others (a token names its caller). Outside demo
+        mode each required token and the secret must be a private value of 32+ characters, not a
+        demo value; one message names every variable that is not."""
+        named = {TOKEN_VARIABLES[scope]: token for scope, token in self.tokens.items()}
+        named["ACCOUNT_SERVICE_SECRET"] = self.secret
+        seen: dict[str, str] = {}
+        for variable, value in named.items():
+            if value and value in seen:
+                raise SettingsError(f"{seen[value]} and {variable} must differ: each has its own job")
+            seen[value] = variable
         if self.demo_mode:
             return
+        demo_values = {*DEMO_TOKENS.values(), DEMO_SECRET}
+        required = [TOKEN_VARIABLES[scope] for scope in TOKEN_VARIABLES if scope not in OPTIONAL_TOKENS]
+        required.append("ACCOUNT_SERVICE_SECRET")
+        given = {
+            **named,
+            **{f"ACCOUNT_SERVICE_PREVIOUS_SECRETS[{n}]": v for n, v in enumerate(self.previous_secrets)},
+        }
+        missing = [variable for variable in required if not given.get(variable)]
         weak = [
-            name
-            for name, value, demo_value in (
-                ("ACCOUNT_SERVICE_TOKEN", self.token, DEMO_TOKEN),
-                ("ACCOUNT_SERVICE_SECRET", self.secret, DEMO_SECRET),
-            )
-            if value == demo_value or len(value) < MIN_SECRET_LENGTH
+            variable
+            for variable, value in given.items()
+            if value and (len(value) < MIN_SECRET_LENGTH or value in demo_values)
         ]
-        if weak:
+        if missing or weak:
+            problems = []
+            if missing:
+                problems.append(f"not set: {', '.join(missing)}")
+            if weak:
+                problems.append(
+                    f"shorter than {MIN_SECRET_LENGTH} characters or a demo value: {', '.join(weak)}"
+                )
             raise SettingsError(
-                f"DEMO_MODE=0 needs {' and '.join(weak)} set to a private value of at least "
-                f"{MIN_SECRET_LENGTH} characters (not the demo default)"
+                "DEMO_MODE is off, so every caller's token and the service secret must be private values "
+                f"of at least {MIN_SECRET_LENGTH} characters ({'; '.join(problems)})"
             )
 
 
@@ -85,21 +168,40 @@ def _port(value: str) -> int:
     return int(value)
 
 
-_DURATION = re.compile(r"^\s*(\d+)\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)?\s*$", re.I)
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+def _count(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < minimum:
+        raise SettingsError(f"{name} must be a whole number of at least {minimum}")
+    return int(value)
 
 
-def _duration_s(name: str, value: str) -> int:
-    """Seconds from "43200", "720m", "12h", "12 hours" or "1d"."""
-    found = _DURATION.match(value)
-    seconds = int(found.group(1)) * _UNIT_SECONDS[(found.group(2) or "s")[0].lower()] if found else 0
-    if seconds <= 0:
-        raise SettingsError(f'{name} must be a positive duration such as "12h", "90m" or "43200"')
-    return seconds
+def _identity_limits(env: Mapping[str, str]) -> IdentityLimits:
+    defaults = IdentityLimits()
+    try:
+        window_s = duration_s(
+            "IDENTITY_ATTEMPTS_WINDOW", env.get("IDENTITY_ATTEMPTS_WINDOW", ""), defaults.window_s
+        )
+    except ConfigurationError as error:
+        raise SettingsError(str(error)) from None
+    return IdentityLimits(
+        per_conversation=_count(env, "IDENTITY_ATTEMPTS_PER_CONVERSATION", defaults.per_conversation),
+        per_client=_count(env, "IDENTITY_ATTEMPTS_PER_CLIENT", defaults.per_client),
+        window_s=window_s,
+        min_answer_ms=_count(env, "IDENTITY_MIN_ANSWER_MS", defaults.min_answer_ms, minimum=0),
+    )
+
+
+def _app_login(env: Mapping[str, str]) -> AppLoginSettings | None:
+    try:
+        return load_app_login_settings(env)
+    except ConfigurationError as error:
+        raise SettingsError(str(error)) from None
 
 
 def _flag(value: str) -> bool:
-    lowered = value.strip().lower()
+    lowered = value.strip().lower() or "0"
     if lowered in ("1", "true", "yes", "on"):
         return True
     if lowered in ("0", "false", "no", "off"):

@@ -1,15 +1,19 @@
-"""Links that carry their own proof: HMAC-signed payload plus expiry, no database row needed.
+"""Links that carry their own proof: a payload and its expiry, signed with itsdangerous.
 
 Used for statement downloads (opened by the customer's browser, so no bearer token) and for
-password-reset links. The purpose is part of the signature, so one kind cannot pass as another.
+password-reset links. The purpose is the signature's salt, so one kind cannot pass as another.
+Keys rotate: the newest key (ACCOUNT_SERVICE_SECRET) signs; older ones
+(ACCOUNT_SERVICE_PREVIOUS_SECRETS) still verify links signed before the rotation. The expiry is
+inside the signed payload and checked against the service's clock (which demo mode can move).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeSerializer
 
 
 class LinkInvalid(Exception):
@@ -20,29 +24,26 @@ class LinkExpired(Exception):
     pass
 
 
-def _signature(secret_key: str, purpose: str, payload: str, expires: int) -> str:
-    message = f"{purpose}|{payload}|{expires}".encode()
-    digest = hmac.new(secret_key.encode(), message, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+def _serializer(keys: Sequence[str], purpose: str) -> URLSafeSerializer:
+    """keys oldest first: itsdangerous signs with the last one and verifies with any."""
+    if not keys:
+        raise ValueError("no signing key")
+    return URLSafeSerializer(list(keys), salt=f"account-service/{purpose}")
 
 
-def sign(secret_key: str, purpose: str, payload: str, expires_at: datetime) -> str:
-    """payload must not contain '.'; it is readable by whoever holds the link."""
-    if "." in payload or "|" in payload:
-        raise ValueError("payload may not contain . or |")
-    expires = int(expires_at.timestamp())
-    return f"{payload}.{expires}.{_signature(secret_key, purpose, payload, expires)}"
+def sign(keys: Sequence[str], purpose: str, payload: str, expires_at: datetime) -> str:
+    """The token for a link; its payload is readable by whoever holds the link."""
+    return _serializer(keys, purpose).dumps({"p": payload, "e": int(expires_at.timestamp())})
 
 
-def verify(secret_key: str, purpose: str, token: str, now: datetime) -> str:
+def verify(keys: Sequence[str], purpose: str, token: str, now: datetime) -> str:
     """The payload of a genuine, unexpired token."""
-    parts = token.split(".")
-    if len(parts) != 3 or not parts[1].isdigit():
+    try:
+        data: Any = _serializer(keys, purpose).loads(token)
+    except BadSignature:
+        raise LinkInvalid from None
+    if not isinstance(data, dict) or not isinstance(data.get("p"), str) or not isinstance(data.get("e"), int):
         raise LinkInvalid
-    payload, expires_text, signature = parts
-    expected = _signature(secret_key, purpose, payload, int(expires_text))
-    if not hmac.compare_digest(expected.encode(), signature.encode()):
-        raise LinkInvalid
-    if now.timestamp() >= int(expires_text):
+    if now.timestamp() >= data["e"]:
         raise LinkExpired
-    return payload
+    return data["p"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -27,8 +28,8 @@ async def customer_statement(
     )
 
 
-def download_token(secret_key: str, statement: Statement, now: datetime) -> str:
-    return signed_links.sign(secret_key, LINK_PURPOSE, str(statement.id), now + LINK_LIFETIME)
+def download_token(link_keys: Sequence[str], statement: Statement, now: datetime) -> str:
+    return signed_links.sign(link_keys, LINK_PURPOSE, str(statement.id), now + LINK_LIFETIME)
 
 
 def record_link(

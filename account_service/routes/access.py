@@ -7,50 +7,75 @@ from aiohttp import web
 from account_service import access_help, identity
 from account_service.app_keys import MESSENGER
 from account_service.clock import iso_instant
-from account_service.routes.common import json, me, now, settings, transaction
-from account_service.validation import conversation_id, read_json, required_text
+from account_service.endpoints import ACTIONS, Routes
+from account_service.routes.common import me, now, settings, transaction
+from account_service.schemas.care import ResetLinkSent, SentTo
+from account_service.schemas.common import (
+    FRESH_NEEDED,
+    NOT_VERIFIED,
+    ConversationBody,
+    ConversationQuery,
+    Locked,
+)
 
-routes = web.RouteTableDef()
+routes = Routes("access")
 
 
-@routes.get("/access/lock-status")
-async def lock_status(request: web.Request) -> web.Response:
-    user_id = required_text(dict(request.query), "user_id", max_length=64)
+@routes.get(
+    "/access/lock-status",
+    "Whether identity checks in this conversation are locked (after 3 wrong codes), and until when",
+    scopes=ACTIONS,
+    query=ConversationQuery,
+    answer=Locked,
+)
+async def lock_status(request: web.Request, query: ConversationQuery) -> Locked:
     async with transaction(request) as session:
-        until = await identity.lock_status(session, user_id, now(request))
-    return json({"locked": until is not None, "locked_until": iso_instant(until) if until else None})
+        until = await identity.lock_status(session, query.conversation_id, now(request))
+    return Locked(locked=until is not None, locked_until=iso_instant(until) if until else None)
 
 
-@routes.post("/me/user-id-reminder")
-async def user_id_reminder(request: web.Request) -> web.Response:
-    conversation = conversation_id(await read_json(request))
+@routes.post(
+    "/me/user-id-reminder",
+    "Email the User ID to the registered address. Fresh.",
+    scopes=ACTIONS,
+    body=ConversationBody,
+    answer=SentTo,
+    errors=[NOT_VERIFIED, FRESH_NEEDED],
+)
+async def user_id_reminder(request: web.Request, body: ConversationBody) -> SentTo:
     async with transaction(request) as session:
-        customer = await me(request, session, conversation)
+        customer = await me(request, session, body.conversation_id, fresh=True)
         sent_to = access_help.send_user_id_reminder(
             session,
             customer,
             messenger=request.app[MESSENGER],
             issuer_name=settings(request).issuer_name,
             now=now(request),
-            conversation_id=conversation,
+            conversation_id=body.conversation_id,
         )
-    return json({"sent_to": sent_to})
+    return SentTo(sent_to=sent_to)
 
 
-@routes.post("/me/password-reset")
-async def password_reset(request: web.Request) -> web.Response:
-    conversation = conversation_id(await read_json(request))
+@routes.post(
+    "/me/password-reset",
+    "Email a password-reset link valid for one hour. Fresh.",
+    scopes=ACTIONS,
+    body=ConversationBody,
+    answer=ResetLinkSent,
+    errors=[NOT_VERIFIED, FRESH_NEEDED],
+)
+async def password_reset(request: web.Request, body: ConversationBody) -> ResetLinkSent:
     config = settings(request)
     async with transaction(request) as session:
-        customer = await me(request, session, conversation)
+        customer = await me(request, session, body.conversation_id, fresh=True)
         sent_to = access_help.send_password_reset(
             session,
             customer,
             messenger=request.app[MESSENGER],
             issuer_name=config.issuer_name,
-            secret_key=config.secret,
+            link_keys=config.link_keys,
             public_url=config.public_url,
             now=now(request),
-            conversation_id=conversation,
+            conversation_id=body.conversation_id,
         )
-    return json({"sent_to": sent_to, "expires_in": int(access_help.RESET_LINK_LIFETIME.total_seconds())})
+    return ResetLinkSent(sent_to=sent_to, expires_in=int(access_help.RESET_LINK_LIFETIME.total_seconds()))

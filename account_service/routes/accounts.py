@@ -6,52 +6,73 @@ from aiohttp import web
 from sqlalchemy import select
 
 from account_service.accounts import current_cards, customer_accounts, customer_cards, find_card
+from account_service.endpoints import ACTIONS, Routes
 from account_service.models import Card, CardAccount, Transaction
-from account_service.routes.common import json, me, transaction
-from account_service.validation import query_conversation_id, query_int, query_last_four
-from account_service.views import account_view, card_view, transaction_view
+from account_service.routes.common import me, transaction
+from account_service.schemas.accounts import (
+    AccountOut,
+    Accounts,
+    CardOut,
+    Cards,
+    TransactionOut,
+    Transactions,
+    TransactionsQuery,
+)
+from account_service.schemas.common import NO_CARD, NOT_VERIFIED, ConversationQuery
 
-routes = web.RouteTableDef()
+routes = Routes("accounts")
 
 
-@routes.get("/me/accounts")
-async def accounts(request: web.Request) -> web.Response:
-    conversation = query_conversation_id(request)
+@routes.get(
+    "/me/accounts",
+    "Card accounts",
+    scopes=ACTIONS,
+    query=ConversationQuery,
+    answer=Accounts,
+    errors=[NOT_VERIFIED],
+)
+async def accounts(request: web.Request, query: ConversationQuery) -> Accounts:
     async with transaction(request) as session:
-        customer = await me(request, session, conversation)
+        customer = await me(request, session, query.conversation_id)
         cards = await current_cards(session, customer)
-        body = [
-            account_view(account, cards[account.id]) for account in await customer_accounts(session, customer)
+        listed = [
+            AccountOut.of(account, cards[account.id])
+            for account in await customer_accounts(session, customer)
         ]
-    return json({"accounts": body})
+    return Accounts(accounts=listed)
 
 
-@routes.get("/me/cards")
-async def cards(request: web.Request) -> web.Response:
-    conversation = query_conversation_id(request)
+@routes.get(
+    "/me/cards", "Cards", scopes=ACTIONS, query=ConversationQuery, answer=Cards, errors=[NOT_VERIFIED]
+)
+async def cards(request: web.Request, query: ConversationQuery) -> Cards:
     async with transaction(request) as session:
-        customer = await me(request, session, conversation)
-        body = [card_view(card, account) for card, account in await customer_cards(session, customer)]
-    return json({"cards": body})
+        customer = await me(request, session, query.conversation_id)
+        listed = [CardOut.of(card, account) for card, account in await customer_cards(session, customer)]
+    return Cards(cards=listed)
 
 
-@routes.get("/me/transactions")
-async def transactions(request: web.Request) -> web.Response:
-    conversation = query_conversation_id(request)
-    card_filter = query_last_four(request)
-    limit = query_int(request, "limit", default=5, minimum=1, maximum=50)
+@routes.get(
+    "/me/transactions",
+    "Transactions, newest first",
+    scopes=ACTIONS,
+    query=TransactionsQuery,
+    answer=Transactions,
+    errors=[NOT_VERIFIED, NO_CARD],
+)
+async def transactions(request: web.Request, query: TransactionsQuery) -> Transactions:
     async with transaction(request) as session:
-        customer = await me(request, session, conversation)
-        query = (
+        customer = await me(request, session, query.conversation_id)
+        selected = (
             select(Transaction, Card, CardAccount)
             .join(Card, Transaction.card_id == Card.id)
             .join(CardAccount, Card.account_id == CardAccount.id)
             .where(CardAccount.customer_id == customer.id)
             .order_by(Transaction.posted_on.desc(), Transaction.id.desc())
-            .limit(limit)
+            .limit(query.limit)
         )
-        if card_filter is not None:
-            card, _account = await find_card(session, customer, card_filter)
-            query = query.where(Transaction.card_id == card.id)
-        rows = (await session.execute(query)).all()
-    return json({"transactions": [transaction_view(t, card, account) for t, card, account in rows]})
+        if query.card is not None:
+            card, _account = await find_card(session, customer, query.card)
+            selected = selected.where(Transaction.card_id == card.id)
+        rows = (await session.execute(selected)).all()
+    return Transactions(transactions=[TransactionOut.of(t, card, account) for t, card, account in rows])

@@ -6,135 +6,178 @@ from aiohttp import web
 from sqlalchemy import select
 
 from account_service import cards, cases
-from account_service.accounts import find_card
+from account_service.accounts import available_credit_cents, find_card
+from account_service.endpoints import ACTIONS, Routes, fail
 from account_service.errors import ServiceError
 from account_service.models import Card, CardAccount, Transaction
 from account_service.money import format_cents
-from account_service.routes.common import json, me, now, transaction
-from account_service.validation import (
-    choice,
-    conversation_id,
-    query_conversation_id,
-    read_json,
-    record_id,
-    record_ids,
-    required_last_four,
+from account_service.routes.common import me, now, transaction
+from account_service.schemas.accounts import CardOut, TransactionOut
+from account_service.schemas.cards import (
+    DeclineCheck,
+    DisputeOpened,
+    DisputeRequest,
+    FraudReported,
+    FraudReportRequest,
+    Replacement,
+    ReplacementRequest,
 )
-from account_service.views import available_credit_cents, card_view, transaction_view
+from account_service.schemas.common import (
+    FRESH_NEEDED,
+    NO_CARD,
+    NOT_VERIFIED,
+    CardPath,
+    ConversationBody,
+    ConversationQuery,
+)
 
-routes = web.RouteTableDef()
+routes = Routes("cards")
 
-MAX_MARKED_TRANSACTIONS = 50
+WRONG_STATUS = fail(409, "Not possible in the card's status", "wrong_status", status=str)
+CARD_ACTION = {
+    "scopes": ACTIONS,
+    "path_model": CardPath,
+    "body": ConversationBody,
+    "answer": CardOut,
+    "errors": [NOT_VERIFIED, NO_CARD, WRONG_STATUS],
+}
 
 
-def _path_last_four(request: web.Request) -> str:
-    return required_last_four({"last4": request.match_info["last4"]}, "last4")
-
-
-async def _change_status(request: web.Request, action: str) -> web.Response:
-    last_four = _path_last_four(request)
-    conversation = conversation_id(await read_json(request))
+async def _change_status(
+    request: web.Request, path: CardPath, body: ConversationBody, action: str
+) -> CardOut:
     async with transaction(request) as session:
-        customer = await me(request, session, conversation)
-        card, account = await find_card(session, customer, last_four, for_update=True)
-        await cards.change_status(session, card, action, now(request), customer, conversation)
-        body = card_view(card, account)
-    return json(body)
+        customer = await me(request, session, body.conversation_id)
+        card, account = await find_card(session, customer, path.last4, for_update=True)
+        await cards.change_status(session, card, action, now(request), customer, body.conversation_id)
+        return CardOut.of(card, account)
 
 
-@routes.post("/me/cards/{last4}/activate")
-async def activate(request: web.Request) -> web.Response:
-    return await _change_status(request, "activate")
+@routes.post(
+    "/me/cards/{last4}/activate",
+    "Activate an inactive card (a replacement retires the card it replaces)",
+    **CARD_ACTION,
+)
+async def activate(request: web.Request, path: CardPath, body: ConversationBody) -> CardOut:
+    return await _change_status(request, path, body, "activate")
 
 
-@routes.post("/me/cards/{last4}/freeze")
-async def freeze(request: web.Request) -> web.Response:
-    return await _change_status(request, "freeze")
+@routes.post("/me/cards/{last4}/freeze", "Freeze an active card", **CARD_ACTION)
+async def freeze(request: web.Request, path: CardPath, body: ConversationBody) -> CardOut:
+    return await _change_status(request, path, body, "freeze")
 
 
-@routes.post("/me/cards/{last4}/unfreeze")
-async def unfreeze(request: web.Request) -> web.Response:
-    return await _change_status(request, "unfreeze")
+@routes.post(
+    "/me/cards/{last4}/unfreeze", "Unfreeze a frozen card (not one reported for fraud)", **CARD_ACTION
+)
+async def unfreeze(request: web.Request, path: CardPath, body: ConversationBody) -> CardOut:
+    return await _change_status(request, path, body, "unfreeze")
 
 
-@routes.get("/me/cards/{last4}/decline-check")
-async def decline_check(request: web.Request) -> web.Response:
-    last_four = _path_last_four(request)
-    conversation = query_conversation_id(request)
+@routes.get(
+    "/me/cards/{last4}/decline-check",
+    "Why a purchase would be declined",
+    scopes=ACTIONS,
+    path_model=CardPath,
+    query=ConversationQuery,
+    answer=DeclineCheck,
+    errors=[NOT_VERIFIED, NO_CARD],
+)
+async def decline_check(request: web.Request, path: CardPath, query: ConversationQuery) -> DeclineCheck:
     async with transaction(request) as session:
-        customer = await me(request, session, conversation)
-        card, account = await find_card(session, customer, last_four)
-        body = {
-            "card_last_four": card.last_four,
-            "reason": cards.decline_reason(card, account),
-            "available_credit": format_cents(available_credit_cents(account)),
-            "currency": account.currency,
-        }
-    return json(body)
+        customer = await me(request, session, query.conversation_id)
+        card, account = await find_card(session, customer, path.last4)
+        return DeclineCheck(
+            card_last_four=card.last_four,
+            reason=cards.decline_reason(card, account),
+            available_credit=format_cents(available_credit_cents(account)),
+            currency=account.currency,
+        )
 
 
-@routes.post("/me/fraud-reports")
-async def fraud_report(request: web.Request) -> web.Response:
-    data = await read_json(request)
-    conversation = conversation_id(data)
-    last_four = required_last_four(data)
-    transaction_ids = record_ids(data, "transaction_ids", max_items=MAX_MARKED_TRANSACTIONS)
+@routes.post(
+    "/me/fraud-reports",
+    "Report fraud: freeze, fraud case and replacement in one transaction",
+    scopes=ACTIONS,
+    body=FraudReportRequest,
+    answer=FraudReported,
+    status=201,
+    errors=[
+        NOT_VERIFIED,
+        fail(404, "No such card or transaction", "no_such_card", "no_such_transaction"),
+        fail(409, "Card already replaced", "wrong_status", status=str),
+    ],
+)
+async def fraud_report(request: web.Request, body: FraudReportRequest) -> FraudReported:
     async with transaction(request) as session:
-        customer = await me(request, session, conversation)
-        card, account = await find_card(session, customer, last_four, for_update=True)
-        body = await cards.report_fraud(
+        customer = await me(request, session, body.conversation_id)
+        card, account = await find_card(session, customer, body.card_last_four, for_update=True)
+        reported = await cards.report_fraud(
             session,
             card=card,
             account=account,
-            transaction_ids=transaction_ids,
+            transaction_ids=list(body.transaction_ids),
             today=now(request).date(),
             now=now(request),
-            conversation_id=conversation,
+            conversation_id=body.conversation_id,
         )
-    return json(body, status=201)
+    return FraudReported(**reported)
 
 
-@routes.post("/me/disputes")
-async def dispute(request: web.Request) -> web.Response:
-    data = await read_json(request)
-    conversation = conversation_id(data)
-    transaction_id = record_id(data, "transaction_id")
-    reason = choice(data, "reason", cases.DISPUTE_REASONS)
+@routes.post(
+    "/me/disputes",
+    "Dispute a charge",
+    scopes=ACTIONS,
+    body=DisputeRequest,
+    answer=DisputeOpened,
+    status=201,
+    errors=[
+        NOT_VERIFIED,
+        fail(404, "No such transaction", "no_such_transaction"),
+        fail(409, "Already disputed, or a payment/credit", "already_disputed", "not_disputable"),
+    ],
+)
+async def dispute(request: web.Request, body: DisputeRequest) -> DisputeOpened:
     async with transaction(request) as session:
-        customer = await me(request, session, conversation)
+        customer = await me(request, session, body.conversation_id)
         row = (
             await session.execute(
                 select(Transaction, Card, CardAccount)
                 .join(Card, Transaction.card_id == Card.id)
                 .join(CardAccount, Card.account_id == CardAccount.id)
-                .where(Transaction.id == transaction_id, CardAccount.customer_id == customer.id)
+                .where(Transaction.id == body.transaction_id, CardAccount.customer_id == customer.id)
                 .with_for_update()
             )
         ).first()
         if row is None:
             raise ServiceError(404, "no_such_transaction", "The customer has no transaction with that ID.")
         disputed, card, account = row
-        case = await cases.open_dispute(session, customer, disputed, reason, now(request), conversation)
-        body = {"reference": case.reference, "transaction": transaction_view(disputed, card, account)}
-    return json(body, status=201)
+        case = await cases.open_dispute(
+            session, customer, disputed, body.reason, now(request), body.conversation_id
+        )
+        return DisputeOpened(reference=case.reference, transaction=TransactionOut.of(disputed, card, account))
 
 
-@routes.post("/me/replacements")
-async def replacement(request: web.Request) -> web.Response:
-    data = await read_json(request)
-    conversation = conversation_id(data)
-    last_four = required_last_four(data)
-    reason = choice(data, "reason", cards.REPLACEMENT_REASONS)
+@routes.post(
+    "/me/replacements",
+    "Replace a card: lost/stolen blocks it and issues a new number; damaged reissues the same. Fresh.",
+    scopes=ACTIONS,
+    body=ReplacementRequest,
+    answer=Replacement,
+    status=201,
+    errors=[NOT_VERIFIED, FRESH_NEEDED, NO_CARD, WRONG_STATUS],
+)
+async def replacement(request: web.Request, body: ReplacementRequest) -> Replacement:
     async with transaction(request) as session:
-        customer = await me(request, session, conversation)
-        card, account = await find_card(session, customer, last_four, for_update=True)
-        body = await cards.replace_card(
+        customer = await me(request, session, body.conversation_id, fresh=True)
+        card, account = await find_card(session, customer, body.card_last_four, for_update=True)
+        ordered = await cards.replace_card(
             session,
             card=card,
             account=account,
-            reason=reason,
+            reason=body.reason,
             today=now(request).date(),
             now=now(request),
-            conversation_id=conversation,
+            conversation_id=body.conversation_id,
         )
-    return json(body, status=201)
+    return Replacement(**ordered)

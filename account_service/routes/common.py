@@ -1,11 +1,10 @@
-"""What every route needs: a transaction per request, the acting customer, JSON answers."""
+"""What every route needs: a transaction per request, the service's now, the acting customer."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,28 +17,36 @@ from account_service.settings import Settings
 
 
 @asynccontextmanager
-async def transaction(request: web.Request) -> AsyncIterator[AsyncSession]:
+async def transaction(request: web.Request, *, deliver_later: bool = False) -> AsyncIterator[AsyncSession]:
     """One database transaction for the request.
 
     Success commits. A ServiceError (a decided refusal) also commits, because the business code
     records what must be kept before refusing (a failed code attempt, an audit row) and never
     refuses after changing anything else. Any other exception rolls everything back: nothing
-    is half done. Messages queued in the transaction are handed to the gateway only after commit.
+    is half done. Messages queued in the transaction are handed to the gateway only after commit
+    (deliver_later: without waiting for the gateway).
     """
     messenger = request.app[MESSENGER]
+
+    async def deliver(session: AsyncSession) -> None:
+        if deliver_later:
+            messenger.deliver_later(session)
+        else:
+            await messenger.deliver(session)
+
     async with request.app[DATABASE].sessions() as session:
         try:
             yield session
         except ServiceError:
             await session.commit()
-            await messenger.deliver(session)
+            await deliver(session)
             raise
         except BaseException:
             await session.rollback()
             messenger.discard(session)
             raise
         await session.commit()
-        await messenger.deliver(session)
+        await deliver(session)
 
 
 def now(request: web.Request) -> datetime:
@@ -55,7 +62,3 @@ async def me(
 ) -> Customer:
     """The customer whose verified session is bound to the conversation (401/403 otherwise)."""
     return await identity.require_customer(session, conversation_id, now(request), fresh=fresh)
-
-
-def json(body: Any, status: int = 200) -> web.Response:
-    return web.json_response(body, status=status)

@@ -10,133 +10,146 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from account_service import cases
 from account_service.app_keys import HOURS_SWITCH
 from account_service.clock import iso_instant
+from account_service.endpoints import ACTIONS, AGENTS, CHANNELS, Reply, Routes, fail
 from account_service.errors import ServiceError, bad_request
 from account_service.models import Case, HandoffMessage
-from account_service.routes.common import json, now, settings, transaction
-from account_service.validation import (
-    choice,
-    conversation_id,
-    query_conversation_id,
-    query_int,
-    read_json,
-    required_text,
-    text,
+from account_service.routes.common import now, settings, transaction
+from account_service.schemas.handoffs import (
+    ActiveQuery,
+    AgentRequest,
+    CustomerMessage,
+    CustomerMessageStored,
+    HandoffForAgent,
+    HandoffForCustomer,
+    HandoffMessageOut,
+    HandoffOpened,
+    HandoffQueue,
+    HandoffRequest,
+    LinePosted,
+    LineRequest,
+    MessagesPage,
+    MessagesQuery,
+    QueueQuery,
+    ReferencePath,
 )
 
-routes = web.RouteTableDef()
+routes = Routes("support")
 
-MAX_TURNS = 200
-MAX_TURN_LENGTH = 4000
+NO_ACTIVE = fail(404, "The conversation is with the assistant", "no_active_handoff")
+NO_SUCH_HANDOFF = fail(404, "No such handoff", "no_such_handoff")
 
 
-@routes.post("/handoffs")
-async def handoff(request: web.Request) -> web.Response:
-    data = await read_json(request)
-    conversation = conversation_id(data)
-    topic = required_text(data, "topic", max_length=100)
-    transcript = data.get("transcript")
-    if not isinstance(transcript, list) or len(transcript) > MAX_TURNS:
-        raise bad_request(f"transcript must be a list of at most {MAX_TURNS} turns.")
-    for turn in transcript:
-        if (
-            not isinstance(turn, dict)
-            or turn.get("from") not in ("customer", "assistant")
-            or not isinstance(turn.get("text"), str)
-            or len(turn["text"]) > MAX_TURN_LENGTH
-        ):
-            raise bad_request(
-                "Each transcript turn needs from (customer or assistant) and text of at most "
-                f"{MAX_TURN_LENGTH} characters."
-            )
+@routes.post(
+    "/handoffs",
+    "Hand the conversation to a person; estimated wait = position x 3 minutes. Outside agent hours "
+    "(agents_available false) the case waits for a message (leave_message). A conversation with a "
+    "live handoff gets that one back (200); at most 3 new ones per conversation per hour",
+    scopes=ACTIONS,
+    body=HandoffRequest,
+    answer=HandoffOpened,
+    status=201,
+    other_statuses=[(200, "The conversation's live handoff, unchanged: nothing new was opened")],
+    errors=[
+        fail(429, "3 handoffs from this conversation in the last hour", "too_many_handoffs", retry_after=int)
+    ],
+)
+async def handoff(request: web.Request, body: HandoffRequest) -> Reply:
     hours = request.app[HOURS_SWITCH].apply(settings(request).agent_hours)
     available = hours.open_at(now(request))
+    transcript: list[dict[str, str]] = [{"from": turn.sender, "text": turn.text} for turn in body.transcript]
     async with transaction(request) as session:
-        case, position = await cases.open_handoff(
+        case, opened = await cases.open_handoff(
             session,
-            conversation_id=conversation,
-            topic=topic,
+            conversation_id=body.conversation_id,
+            topic=body.topic,
             transcript=transcript,
             now=now(request),
             agents_available=available,
         )
-        body = {
-            **await _customer_view(session, case),
-            "agents_available": available,
-            "agent_hours": hours.description,
-        }
-    return json(body, status=201)
+        view = await _customer_view(session, case)
+        answer = HandoffOpened(**view.dict(), agents_available=available, agent_hours=hours.description)
+    return Reply(answer, 201 if opened else 200)
 
 
-MAX_MESSAGE_LENGTH = 2000
-AGENT_NAME = {"max_length": 64}
-
-
-async def _customer_view(session: AsyncSession, case: Case) -> dict:
+async def _customer_view(session: AsyncSession, case: Case) -> HandoffForCustomer:
     """What the customer's channel may know: reference, status, place in the queue."""
-    position = await cases.queue_position(session, case) if case.status == "waiting" else 0
-    return {
-        "reference": case.reference,
-        "status": case.status,
-        "position": position if case.status == "waiting" else None,
-        "estimated_wait_minutes": position * cases.MINUTES_PER_WAITING_CUSTOMER
-        if case.status == "waiting"
-        else None,
-        "agent": case.agent_name if case.status == "with_agent" else None,
-    }
+    waiting = case.status == "waiting"
+    position = await cases.queue_position(session, case) if waiting else None
+    return HandoffForCustomer(
+        reference=case.reference,
+        status=case.status,
+        position=position,
+        estimated_wait_minutes=position * cases.MINUTES_PER_WAITING_CUSTOMER if position else None,
+        agent=case.agent_name if case.status == "with_agent" else None,
+    )
 
 
-def _message(message: HandoffMessage) -> dict:
-    return {
-        "id": message.id,
-        "from": message.sender,
-        "agent": message.agent_name,
-        "text": message.text,
-        "at": iso_instant(message.at),
-    }
+def _message(message: HandoffMessage) -> HandoffMessageOut:
+    return HandoffMessageOut.parse_obj(
+        {
+            "id": message.id,
+            "from": message.sender,
+            "agent": message.agent_name,
+            "text": message.text,
+            "at": iso_instant(message.at),
+        }
+    )
 
 
-async def _agent_view(session: AsyncSession, case: Case, moment: datetime, after: int = 0) -> dict:
+async def _agent_view(session: AsyncSession, case: Case, moment: datetime, after: int = 0) -> HandoffForAgent:
     messages = await cases.messages_after(session, case, after)
-    return {
-        "reference": case.reference,
-        "status": case.status,
-        "topic": case.details.get("topic", "general"),
-        "conversation_id": case.conversation_id,
-        "verified_customer": case.customer_id is not None,
-        "agent": case.agent_name,
-        "opened_at": iso_instant(case.created_at),
-        "waiting_seconds": max(0, int(((case.taken_at or moment) - case.created_at).total_seconds())),
-        "transcript": case.details.get("transcript", []),
-        "messages": [_message(message) for message in messages],
-    }
+    return HandoffForAgent(
+        reference=case.reference,
+        status=case.status,
+        topic=case.details.get("topic", "general"),
+        conversation_id=case.conversation_id,
+        verified_customer=case.customer_id is not None,
+        agent=case.agent_name,
+        opened_at=iso_instant(case.created_at),
+        waiting_seconds=max(0, int(((case.taken_at or moment) - case.created_at).total_seconds())),
+        transcript=case.details.get("transcript", []),
+        messages=[_message(message) for message in messages],
+    )
 
 
 # /handoffs/active… are registered before /handoffs/{reference} so they are not taken for one.
-@routes.get("/handoffs/active")
-async def active(request: web.Request) -> web.Response:
+@routes.get(
+    "/handoffs/active",
+    "The conversation's live handoff (waiting, leave_message, with_agent) and queue position",
+    scopes=ACTIONS | CHANNELS,
+    query=ActiveQuery,
+    answer=HandoffForCustomer,
+    errors=[NO_ACTIVE],
+)
+async def active(request: web.Request, query: ActiveQuery) -> HandoffForCustomer:
     """The conversation's live handoff (waiting, leave_message or with_agent), or 404."""
-    conversation = query_conversation_id(request)
     async with transaction(request) as session:
-        case = await cases.active_handoff(session, conversation)
+        case = await cases.active_handoff(session, query.conversation_id)
         if case is None:
             raise ServiceError(404, "no_active_handoff", "The conversation is with the assistant.")
-        return json(await _customer_view(session, case))
+        return await _customer_view(session, case)
 
 
-@routes.post("/handoffs/active/messages")
-async def customer_message(request: web.Request) -> web.Response:
+@routes.post(
+    "/handoffs/active/messages",
+    "The customer's message into their live handoff (404: the assistant answers); outside hours "
+    "the first one is kept for the team (message_left)",
+    scopes=CHANNELS,
+    body=CustomerMessage,
+    answer=CustomerMessageStored,
+    status=201,
+    errors=[NO_ACTIVE],
+)
+async def customer_message(request: web.Request, body: CustomerMessage) -> CustomerMessageStored:
     """The customer's message into their live handoff (404 when there is none: the assistant
     answers). Outside agent hours the first message is kept for the team and the assistant
     resumes (status message_left)."""
-    data = await read_json(request)
-    conversation = conversation_id(data)
-    said = required_text(data, "text", max_length=MAX_MESSAGE_LENGTH)
     moment = now(request)
     async with transaction(request) as session:
-        case = await cases.active_handoff(session, conversation)
+        case = await cases.active_handoff(session, body.conversation_id)
         if case is None:
             raise ServiceError(404, "no_active_handoff", "The conversation is with the assistant.")
-        message = cases.add_message(session, case, "customer", said, moment)
+        message = cases.add_message(session, case, "customer", body.text, moment)
         if case.status == "leave_message":
             case.status = "message_left"
             cases.audit.record(
@@ -145,22 +158,28 @@ async def customer_message(request: web.Request) -> web.Response:
                 "saved",
                 moment,
                 customer_id=case.customer_id,
-                conversation_id=conversation,
+                conversation_id=body.conversation_id,
                 reference=case.reference,
             )
         await session.flush()
-        body = {**await _customer_view(session, case), "message_id": message.id}
-    return json(body, status=201)
+        view = await _customer_view(session, case)
+        return CustomerMessageStored(**view.dict(), message_id=message.id)
 
 
-@routes.post("/handoffs/active/cancel")
-async def cancel(request: web.Request) -> web.Response:
+@routes.post(
+    "/handoffs/active/cancel",
+    "The customer leaves the queue (waiting or leave_message): closed, back to the assistant",
+    scopes=CHANNELS,
+    body=ActiveQuery,
+    answer=HandoffForCustomer,
+    errors=[fail(404, "Nothing waiting", "nothing_waiting")],
+)
+async def cancel(request: web.Request, body: ActiveQuery) -> HandoffForCustomer:
     """The customer leaves the queue (waiting or leave_message) and is back with the assistant;
     404 when nothing is waiting (with an agent, the agent hands it back or closes it)."""
-    conversation = conversation_id(await read_json(request))
     moment = now(request)
     async with transaction(request) as session:
-        case = await cases.active_handoff(session, conversation)
+        case = await cases.active_handoff(session, body.conversation_id)
         if case is None or case.status not in ("waiting", "leave_message"):
             raise ServiceError(404, "nothing_waiting", "No handoff of this conversation is waiting.")
         case.status, case.ended_at = "closed", moment
@@ -170,90 +189,140 @@ async def cancel(request: web.Request) -> web.Response:
             "closed",
             moment,
             customer_id=case.customer_id,
-            conversation_id=conversation,
+            conversation_id=body.conversation_id,
             reference=case.reference,
         )
         await session.flush()
-        return json(await _customer_view(session, case))
+        return await _customer_view(session, case)
 
 
-@routes.get("/handoffs")
-async def queue(request: web.Request) -> web.Response:
+@routes.get(
+    "/handoffs",
+    "Agents' queue, oldest first: redacted transcript, topic, waiting time",
+    scopes=AGENTS,
+    query=QueueQuery,
+    answer=HandoffQueue,
+)
+async def queue(request: web.Request, query: QueueQuery) -> HandoffQueue:
     """Agents' queue: waiting, message_left and with_agent handoffs, oldest first."""
-    wanted = tuple(request.query.get("status", ",".join(cases.QUEUE)).split(","))
-    if not wanted or any(
-        status not in cases.QUEUE + ("released", "closed", "leave_message") for status in wanted
-    ):
+    wanted = tuple((query.status or ",".join(cases.QUEUE)).split(","))
+    if any(status not in cases.QUEUE + ("released", "closed", "leave_message") for status in wanted):
         raise bad_request("status must be a comma-separated list of handoff statuses.")
     moment = now(request)
     async with transaction(request) as session:
         found = await cases.queued_handoffs(session, wanted)
-        return json([await _agent_view(session, case, moment) for case in found])
+        return HandoffQueue(__root__=[await _agent_view(session, case, moment) for case in found])
 
 
-@routes.get("/handoffs/{reference}")
-async def one(request: web.Request) -> web.Response:
+@routes.get(
+    "/handoffs/{reference}",
+    "One handoff with its messages",
+    scopes=AGENTS,
+    path_model=ReferencePath,
+    answer=HandoffForAgent,
+    errors=[NO_SUCH_HANDOFF],
+)
+async def one(request: web.Request, path: ReferencePath) -> HandoffForAgent:
     async with transaction(request) as session:
-        case = await cases.handoff_by_reference(session, request.match_info["reference"])
-        return json(await _agent_view(session, case, now(request)))
+        case = await cases.handoff_by_reference(session, path.reference)
+        return await _agent_view(session, case, now(request))
 
 
-@routes.get("/handoffs/{reference}/messages")
-async def messages(request: web.Request) -> web.Response:
+@routes.get(
+    "/handoffs/{reference}/messages",
+    "Messages after an ID (0 = all), oldest first",
+    scopes=AGENTS,
+    path_model=ReferencePath,
+    query=MessagesQuery,
+    answer=MessagesPage,
+    errors=[NO_SUCH_HANDOFF],
+)
+async def messages(request: web.Request, path: ReferencePath, query: MessagesQuery) -> MessagesPage:
     """The case's messages after an ID (0: all), oldest first, and its status."""
-    after = query_int(request, "after", default=0, minimum=0, maximum=2**62)
     async with transaction(request) as session:
-        case = await cases.handoff_by_reference(session, request.match_info["reference"])
-        found = await cases.messages_after(session, case, after)
-        return json(
-            {"status": case.status, "agent": case.agent_name, "messages": [_message(m) for m in found]}
-        )
+        case = await cases.handoff_by_reference(session, path.reference)
+        found = await cases.messages_after(session, case, query.after)
+        return MessagesPage(status=case.status, agent=case.agent_name, messages=[_message(m) for m in found])
 
 
-@routes.post("/handoffs/{reference}/messages")
-async def post_message(request: web.Request) -> web.Response:
+@routes.post(
+    "/handoffs/{reference}/messages",
+    "A line from the agent who has the case, or from the customer; stored redacted",
+    scopes=AGENTS,
+    path_model=ReferencePath,
+    body=LineRequest,
+    answer=LinePosted,
+    status=201,
+    errors=[
+        NO_SUCH_HANDOFF,
+        fail(409, "Not this agent's, or not live", "not_your_conversation", "not_live"),
+    ],
+)
+async def post_message(request: web.Request, path: ReferencePath, body: LineRequest) -> LinePosted:
     """A line from an agent (who must have the case) or from the customer; stored redacted."""
-    data = await read_json(request)
-    sender = choice(data, "from", ("agent", "customer"))
-    said = required_text(data, "text", max_length=MAX_MESSAGE_LENGTH)
-    agent = text(data, "agent", required=sender == "agent", **AGENT_NAME)
+    if body.sender == "agent" and body.agent is None:
+        raise bad_request("agent is needed.")
+    agent = body.agent if body.sender == "agent" else None
     moment = now(request)
     async with transaction(request) as session:
-        case = await cases.handoff_by_reference(session, request.match_info["reference"])
-        if sender == "agent" and (case.status != "with_agent" or case.agent_name != agent):
+        case = await cases.handoff_by_reference(session, path.reference)
+        if body.sender == "agent" and (case.status != "with_agent" or case.agent_name != agent):
             raise ServiceError(409, "not_your_conversation", "Take the conversation before replying.")
-        if sender == "customer" and case.status not in cases.LIVE:
+        if body.sender == "customer" and case.status not in cases.LIVE:
             raise ServiceError(409, "not_live", "That conversation is back with the assistant.")
-        message = cases.add_message(session, case, sender, said, moment, agent if sender == "agent" else None)
+        message = cases.add_message(session, case, body.sender, body.text, moment, agent)
         await session.flush()
-        body = {**_message(message), "conversation_id": case.conversation_id}
-    return json(body, status=201)
+        return LinePosted(**_message(message).dict(), conversation_id=case.conversation_id)
 
 
-async def _agent_action(request: web.Request, action: str) -> web.Response:
-    data = await read_json(request)
-    agent = required_text(data, "agent", **AGENT_NAME)
+AGENT_ACTION = {
+    "scopes": AGENTS,
+    "path_model": ReferencePath,
+    "body": AgentRequest,
+    "answer": HandoffForAgent,
+}
+
+
+async def _agent_action(request: web.Request, reference: str, agent: str, action: str) -> HandoffForAgent:
     moment = now(request)
     async with transaction(request) as session:
-        case = await cases.handoff_by_reference(session, request.match_info["reference"])
+        case = await cases.handoff_by_reference(session, reference)
         if action == "take":
             cases.take(session, case, agent, moment)
         else:
             cases.end(session, case, agent, moment, close=action == "close")
         await session.flush()
-        return json(await _agent_view(session, case, moment))
+        return await _agent_view(session, case, moment)
 
 
-@routes.post("/handoffs/{reference}/take")
-async def take(request: web.Request) -> web.Response:
-    return await _agent_action(request, "take")
+@routes.post(
+    "/handoffs/{reference}/take",
+    "An agent takes the conversation",
+    errors=[NO_SUCH_HANDOFF, fail(409, "Not possible in its status", "not_takeable")],
+    **AGENT_ACTION,
+)
+async def take(request: web.Request, path: ReferencePath, body: AgentRequest) -> HandoffForAgent:
+    return await _agent_action(request, path.reference, body.agent, "take")
 
 
-@routes.post("/handoffs/{reference}/release")
-async def release(request: web.Request) -> web.Response:
-    return await _agent_action(request, "release")
+@routes.post(
+    "/handoffs/{reference}/release",
+    "Hand back to the assistant",
+    errors=[
+        NO_SUCH_HANDOFF,
+        fail(409, "Not possible in its status", "already_ended", "another_agent", "not_with_agent"),
+    ],
+    **AGENT_ACTION,
+)
+async def release(request: web.Request, path: ReferencePath, body: AgentRequest) -> HandoffForAgent:
+    return await _agent_action(request, path.reference, body.agent, "release")
 
 
-@routes.post("/handoffs/{reference}/close")
-async def close(request: web.Request) -> web.Response:
-    return await _agent_action(request, "close")
+@routes.post(
+    "/handoffs/{reference}/close",
+    "Close the handoff",
+    errors=[NO_SUCH_HANDOFF, fail(409, "Not possible in its status", "already_ended", "another_agent")],
+    **AGENT_ACTION,
+)
+async def close(request: web.Request, path: ReferencePath, body: AgentRequest) -> HandoffForAgent:
+    return await _agent_action(request, path.reference, body.agent, "close")

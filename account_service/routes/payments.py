@@ -2,71 +2,76 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp import web
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from account_service import payments
 from account_service.accounts import current_cards, customer_accounts, find_card
+from account_service.endpoints import ACTIONS, Reply, Routes, fail
 from account_service.errors import bad_request
 from account_service.models import Card, CardAccount, Payment
-from account_service.routes.common import json, me, now, transaction
-from account_service.validation import (
-    amount_cents,
-    choice,
-    conversation_id,
-    iso_date,
-    query_conversation_id,
-    query_last_four,
-    read_json,
-    required_last_four,
-    required_text,
+from account_service.routes.common import me, now, transaction
+from account_service.schemas.common import FRESH_NEEDED, NO_CARD, NOT_VERIFIED, CardFilterQuery
+from account_service.schemas.payments import (
+    AutopayCancelQuery,
+    AutopayChange,
+    AutopayOut,
+    AutopaySettings,
+    PaymentOut,
+    PaymentRequest,
+    Payments,
 )
-from account_service.views import autopay_view, payment_view
 
-routes = web.RouteTableDef()
+routes = Routes("payments")
 
 
-async def _payment_body(session: AsyncSession, payment: Payment) -> dict[str, Any]:
+async def _payment_out(session: AsyncSession, payment: Payment) -> PaymentOut:
     card = await session.get(Card, payment.card_id)
     account = await session.get(CardAccount, payment.account_id)
     assert card is not None and account is not None
-    return payment_view(payment, card, account)
+    return PaymentOut.of(payment, card, account)
 
 
-@routes.post("/me/payments")
-async def make_payment(request: web.Request) -> web.Response:
-    data = await read_json(request)
-    conversation = conversation_id(data)
-    card_last_four = required_last_four(data)
-    amount = amount_cents(data, "amount")
-    assert amount is not None
-    pay_on = iso_date(data, "pay_on")
-    key = required_text(data, "idempotency_key", max_length=128)
+@routes.post(
+    "/me/payments",
+    "Pay from the bank account on file today (completed) or by the due date (scheduled). Fresh.",
+    scopes=ACTIONS,
+    body=PaymentRequest,
+    answer=PaymentOut,
+    status=201,
+    other_statuses=[(200, "The same idempotency_key again: the first payment, nothing paid")],
+    errors=[
+        NOT_VERIFIED,
+        FRESH_NEEDED,
+        NO_CARD,
+        fail(422, "Amount or date not allowed", "invalid_amount", "invalid_date"),
+    ],
+)
+async def make_payment(request: web.Request, body: PaymentRequest) -> Reply:
+    conversation, key = body.conversation_id, body.idempotency_key
     try:
         async with transaction(request) as session:
             customer = await me(request, session, conversation, fresh=True)
             earlier = await payments.payment_by_key(session, customer, key)
             if earlier is not None:
                 # The same request again (a retry): the first answer, and nothing paid twice.
-                return json(await _payment_body(session, earlier))
-            card, account = await find_card(session, customer, card_last_four, for_update=True)
+                return Reply(await _payment_out(session, earlier), 200)
+            card, account = await find_card(session, customer, body.card_last_four, for_update=True)
             payment = await payments.make_payment(
                 session,
                 customer=customer,
                 card=card,
                 account=account,
-                amount_cents=amount,
-                pay_on=pay_on,
+                amount_cents=body.amount,
+                pay_on=body.pay_on,
                 idempotency_key=key,
                 today=now(request).date(),
                 now=now(request),
                 conversation_id=conversation,
             )
-            body = payment_view(payment, card, account)
-        return json(body, status=201)
+            answer = PaymentOut.of(payment, card, account)
+        return Reply(answer, 201)
     except IntegrityError:
         # A concurrent request with the same key committed first; its payment is the answer.
         async with transaction(request) as session:
@@ -74,84 +79,99 @@ async def make_payment(request: web.Request) -> web.Response:
             earlier = await payments.payment_by_key(session, customer, key)
             if earlier is None:
                 raise
-            return json(await _payment_body(session, earlier))
+            return Reply(await _payment_out(session, earlier), 200)
 
 
-@routes.get("/me/payments")
-async def list_payments(request: web.Request) -> web.Response:
-    conversation = query_conversation_id(request)
-    card_filter = query_last_four(request)
+@routes.get(
+    "/me/payments",
+    "Scheduled payments and those of the last 90 days",
+    scopes=ACTIONS,
+    query=CardFilterQuery,
+    answer=Payments,
+    errors=[NOT_VERIFIED, NO_CARD],
+)
+async def list_payments(request: web.Request, query: CardFilterQuery) -> Payments:
     async with transaction(request) as session:
-        customer = await me(request, session, conversation)
+        customer = await me(request, session, query.conversation_id)
         account_id = None
-        if card_filter is not None:
-            _card, account = await find_card(session, customer, card_filter)
+        if query.card is not None:
+            _card, account = await find_card(session, customer, query.card)
             account_id = account.id
         rows = await payments.recent_payments(session, customer, now(request).date(), account_id)
-        body = [payment_view(payment, card, account) for payment, card, account in rows]
-    return json({"payments": body})
+        return Payments(payments=[PaymentOut.of(payment, card, account) for payment, card, account in rows])
 
 
-@routes.get("/me/autopay")
-async def get_autopay(request: web.Request) -> web.Response:
-    conversation = query_conversation_id(request)
-    card_filter = query_last_four(request)
+@routes.get(
+    "/me/autopay",
+    "Autopay settings, one per card account",
+    scopes=ACTIONS,
+    query=CardFilterQuery,
+    answer=AutopaySettings,
+    errors=[NOT_VERIFIED, NO_CARD],
+)
+async def get_autopay(request: web.Request, query: CardFilterQuery) -> AutopaySettings:
     async with transaction(request) as session:
-        customer = await me(request, session, conversation)
+        customer = await me(request, session, query.conversation_id)
         cards = await current_cards(session, customer)
-        if card_filter is not None:
-            card, account = await find_card(session, customer, card_filter)
-            targets = [(card, account)]
+        if query.card is not None:
+            targets = [await find_card(session, customer, query.card)]
         else:
             targets = [(cards[account.id], account) for account in await customer_accounts(session, customer)]
-        body = [
-            autopay_view(await payments.autopay_setting(session, account), card, account)
-            for card, account in targets
-        ]
-    return json({"autopay": body})
+        return AutopaySettings(
+            autopay=[
+                AutopayOut.of(await payments.autopay_setting(session, account), card, account)
+                for card, account in targets
+            ]
+        )
 
 
-@routes.put("/me/autopay")
-async def set_autopay(request: web.Request) -> web.Response:
-    data = await read_json(request)
-    conversation = conversation_id(data)
-    card_last_four = required_last_four(data)
-    amount_type = choice(data, "amount_type", payments.AMOUNT_TYPES)
-    fixed = amount_cents(data, "fixed_amount", required=amount_type == "fixed")
-    if amount_type != "fixed" and fixed is not None:
+@routes.put(
+    "/me/autopay",
+    "Enrol in autopay or change it. Fresh.",
+    scopes=ACTIONS,
+    body=AutopayChange,
+    answer=AutopayOut,
+    errors=[NOT_VERIFIED, FRESH_NEEDED, NO_CARD, fail(422, "Fixed amount not above zero", "invalid_amount")],
+)
+async def set_autopay(request: web.Request, body: AutopayChange) -> AutopayOut:
+    if body.amount_type == "fixed" and body.fixed_amount is None:
+        raise bad_request("fixed_amount is needed.")
+    if body.amount_type != "fixed" and body.fixed_amount is not None:
         raise bad_request("fixed_amount is only for amount_type fixed.")
     async with transaction(request) as session:
-        customer = await me(request, session, conversation, fresh=True)
-        card, account = await find_card(session, customer, card_last_four)
+        customer = await me(request, session, body.conversation_id, fresh=True)
+        card, account = await find_card(session, customer, body.card_last_four)
         setting = await payments.set_autopay(
             session,
             customer=customer,
             card=card,
             account=account,
-            amount_type=amount_type,
-            fixed_amount_cents=fixed,
+            amount_type=body.amount_type,
+            fixed_amount_cents=body.fixed_amount,
             now=now(request),
-            conversation_id=conversation,
+            conversation_id=body.conversation_id,
         )
-        body = autopay_view(setting, card, account)
-    return json(body)
+        return AutopayOut.of(setting, card, account)
 
 
-@routes.delete("/me/autopay")
-async def cancel_autopay(request: web.Request) -> web.Response:
-    conversation = query_conversation_id(request)
-    card_last_four = query_last_four(request, required=True)
-    assert card_last_four is not None
+@routes.delete(
+    "/me/autopay",
+    "Cancel autopay. Fresh.",
+    scopes=ACTIONS,
+    query=AutopayCancelQuery,
+    answer=AutopayOut,
+    errors=[NOT_VERIFIED, FRESH_NEEDED, NO_CARD],
+)
+async def cancel_autopay(request: web.Request, query: AutopayCancelQuery) -> AutopayOut:
     async with transaction(request) as session:
-        customer = await me(request, session, conversation, fresh=True)
-        card, account = await find_card(session, customer, card_last_four)
+        customer = await me(request, session, query.conversation_id, fresh=True)
+        card, account = await find_card(session, customer, query.card)
         setting = await payments.cancel_autopay(
             session,
             customer=customer,
             card=card,
             account=account,
             now=now(request),
-            conversation_id=conversation,
+            conversation_id=query.conversation_id,
         )
-        body = autopay_view(setting, card, account)
-    return json(body)
+        return AutopayOut.of(setting, card, account)

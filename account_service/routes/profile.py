@@ -7,20 +7,15 @@ from typing import Any
 from aiohttp import web
 
 from account_service import profile
+from account_service.accounts import REGION_CURRENCY
 from account_service.app_keys import MESSENGER
+from account_service.endpoints import ACTIONS, Routes, fail
 from account_service.errors import ServiceError, bad_request
-from account_service.routes.common import json, me, now, settings, transaction
-from account_service.validation import (
-    amount_cents,
-    boolean,
-    conversation_id,
-    query_conversation_id,
-    read_json,
-    text,
-)
-from account_service.views import REGION_CURRENCY, alerts_view
+from account_service.routes.common import me, now, settings, transaction
+from account_service.schemas.care import AlertsChange, AlertsOut, ProfileChange, ProfileOut
+from account_service.schemas.common import FRESH_NEEDED, NOT_VERIFIED, ConversationQuery
 
-routes = web.RouteTableDef()
+routes = Routes("profile")
 
 _ALERT_FLAGS = ("online_transactions", "payment_due")
 _ALERT_THRESHOLDS = {
@@ -29,73 +24,96 @@ _ALERT_THRESHOLDS = {
 }
 
 
-@routes.get("/me/profile")
-async def get_profile(request: web.Request) -> web.Response:
-    conversation = query_conversation_id(request)
+@routes.get(
+    "/me/profile",
+    "Contact details (email and phone masked)",
+    scopes=ACTIONS,
+    query=ConversationQuery,
+    answer=ProfileOut,
+    errors=[NOT_VERIFIED],
+)
+async def get_profile(request: web.Request, query: ConversationQuery) -> ProfileOut:
     async with transaction(request) as session:
-        customer = await me(request, session, conversation)
-        body = profile.profile_view(customer)
-    return json(body)
+        customer = await me(request, session, query.conversation_id)
+        return ProfileOut(**profile.profile_view(customer))
 
 
-@routes.patch("/me/profile")
-async def update_profile(request: web.Request) -> web.Response:
-    data = await read_json(request)
-    conversation = conversation_id(data)
-    if "phone" in data:
+@routes.patch(
+    "/me/profile",
+    "Change email and/or mailing address; the old email address is told. Fresh.",
+    scopes=ACTIONS,
+    body=ProfileChange,
+    answer=ProfileOut,
+    errors=[
+        NOT_VERIFIED,
+        FRESH_NEEDED,
+        fail(422, "Phone sent, or not an email address", "phone_not_changeable", "invalid_email"),
+    ],
+)
+async def update_profile(request: web.Request, body: ProfileChange) -> ProfileOut:
+    if "phone" in body.__fields_set__:
         # Asked before any code: the answer is the same whoever asks, and nothing is changed.
         raise ServiceError(
             422,
             "phone_not_changeable",
             "The registered phone number is changed by phone or in the app, not in chat.",
         )
-    email = text(data, "email", max_length=254, required=False)
-    address = text(data, "mailing_address", max_length=300, required=False, min_length=5)
-    if email is None and address is None:
+    if body.email is None and body.mailing_address is None:
         raise bad_request("Give email or mailing_address to change.")
     config = settings(request)
     async with transaction(request) as session:
-        customer = await me(request, session, conversation, fresh=True)
+        customer = await me(request, session, body.conversation_id, fresh=True)
         profile.update_profile(
             session,
             customer,
-            email=email,
-            mailing_address=address,
+            email=body.email,
+            mailing_address=body.mailing_address,
             messenger=request.app[MESSENGER],
             issuer_name=config.issuer_name,
             now=now(request),
-            conversation_id=conversation,
+            conversation_id=body.conversation_id,
         )
-        body = profile.profile_view(customer)
-    return json(body)
+        return ProfileOut(**profile.profile_view(customer))
 
 
-@routes.get("/me/alerts")
-async def get_alerts(request: web.Request) -> web.Response:
-    conversation = query_conversation_id(request)
+@routes.get(
+    "/me/alerts",
+    "Alert settings",
+    scopes=ACTIONS,
+    query=ConversationQuery,
+    answer=AlertsOut,
+    errors=[NOT_VERIFIED],
+)
+async def get_alerts(request: web.Request, query: ConversationQuery) -> AlertsOut:
     async with transaction(request) as session:
-        customer = await me(request, session, conversation)
+        customer = await me(request, session, query.conversation_id)
         alerts = await profile.alert_settings(session, customer)
-        body = alerts_view(alerts, REGION_CURRENCY[customer.region])
-    return json(body)
+        return AlertsOut.of(alerts, REGION_CURRENCY[customer.region])
 
 
-@routes.put("/me/alerts")
-async def update_alerts(request: web.Request) -> web.Response:
-    data = await read_json(request)
-    conversation = conversation_id(data)
+@routes.put(
+    "/me/alerts",
+    "Change any subset of the alert settings",
+    scopes=ACTIONS,
+    body=AlertsChange,
+    answer=AlertsOut,
+    errors=[NOT_VERIFIED],
+)
+async def update_alerts(request: web.Request, body: AlertsChange) -> AlertsOut:
+    sent = body.__fields_set__
     changes: dict[str, Any] = {}
     for name in _ALERT_FLAGS:
-        if name in data:
-            changes[name] = boolean(data, name)
+        if name in sent:
+            if getattr(body, name) is None:
+                raise bad_request(f"{name} must be true or false.")
+            changes[name] = getattr(body, name)
     for name, column in _ALERT_THRESHOLDS.items():
-        if name in data:
-            cents = amount_cents(data, name, nullable=True)
+        if name in sent:
+            cents = getattr(body, name)
             if cents is not None and cents <= 0:
                 raise bad_request(f"{name} must be more than zero, or null to turn the alert off.")
             changes[column] = cents
     async with transaction(request) as session:
-        customer = await me(request, session, conversation)
-        alerts = await profile.update_alerts(session, customer, changes, now(request), conversation)
-        body = alerts_view(alerts, REGION_CURRENCY[customer.region])
-    return json(body)
+        customer = await me(request, session, body.conversation_id)
+        alerts = await profile.update_alerts(session, customer, changes, now(request), body.conversation_id)
+        return AlertsOut.of(alerts, REGION_CURRENCY[customer.region])

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from account_service.settings import DEMO_TOKEN
+from account_service.settings import DEMO_TOKENS
 
 CODE_IN_TEXT = re.compile(r"\b(\d{6}) is your")
 
@@ -24,9 +24,20 @@ def other_code(code: str) -> str:
 
 
 class Api:
-    def __init__(self, client: TestClient, token: str = DEMO_TOKEN) -> None:
+    """Calls as the action server unless told `caller="channels"` (the channels' relay and the
+    in-app binder) or `caller="agents"` (the agent console), each with its own token."""
+
+    def __init__(self, client: TestClient, tokens: dict[str, str] | None = None) -> None:
         self.client = client
-        self.token = token
+        self.tokens = dict(tokens or DEMO_TOKENS)
+
+    @property
+    def token(self) -> str:
+        return self.tokens["actions"]
+
+    @token.setter
+    def token(self, value: str) -> None:
+        self.tokens["actions"] = value
 
     async def call(
         self,
@@ -38,8 +49,9 @@ class Api:
         data: bytes | None = None,
         auth: bool = True,
         headers: dict[str, str] | None = None,
+        caller: str = "actions",
     ) -> tuple[int, Any]:
-        all_headers = {"Authorization": f"Bearer {self.token}"} if auth else {}
+        all_headers = {"Authorization": f"Bearer {self.tokens[caller]}"} if auth else {}
         all_headers.update(headers or {})
         async with self.client.request(
             method, path, json=json, params=params, data=data, headers=all_headers

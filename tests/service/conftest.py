@@ -6,6 +6,7 @@ which each test copies (seeding is the slow part of start-up)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
@@ -20,15 +21,36 @@ from account_service.clock import Clock
 from account_service.database import Database
 from account_service.seed import seed_if_empty
 from account_service.settings import Settings
+from tests.in_app_env import in_app_env
 from tests.service.api import Api
+from tests.service.postgres_instance import PostgresUnavailable, start_postgres
 from tests.service.process import free_port, start_account_service, stop_account_service
 
 STRONG_TOKEN = "t" * 40
 STRONG_SECRET = "s" * 40
+# Private values for every caller, as a deployment outside demo mode has them.
+STRONG_TOKENS = {"actions": STRONG_TOKEN, "channels": "c" * 40, "agents": "a" * 40, "operators": "o" * 40}
+PRODUCTION_ENV = {
+    "DEMO_MODE": "0",
+    "ACCOUNT_SERVICE_TOKEN": STRONG_TOKENS["actions"],
+    "CHANNELS_SERVICE_TOKEN": STRONG_TOKENS["channels"],
+    "AGENT_SERVICE_TOKEN": STRONG_TOKENS["agents"],
+    "OPERATOR_SERVICE_TOKEN": STRONG_TOKENS["operators"],
+    "ACCOUNT_SERVICE_SECRET": STRONG_SECRET,
+}
 
 
 def settings_for(db_path: Path, **overrides: str) -> Settings:
-    return Settings.from_env({"ACCOUNT_DB_URL": f"sqlite+aiosqlite:///{db_path}", **overrides})
+    """Demo mode (demo tokens, the demo routes) unless the test says otherwise; code requests
+    not padded to a minimum time (tests/security/test_identity_oracle.py checks the padding)."""
+    return Settings.from_env(
+        {
+            "ACCOUNT_DB_URL": f"sqlite+aiosqlite:///{db_path}",
+            "DEMO_MODE": "1",
+            "IDENTITY_MIN_ANSWER_MS": "0",
+            **overrides,
+        }
+    )
 
 
 async def _build_template(path: Path) -> None:
@@ -58,8 +80,9 @@ def db_path(tmp_path: Path, seeded_template: Path) -> Path:
 
 @pytest.fixture
 def settings(db_path: Path) -> Settings:
-    # Agents around the clock, so a handoff queues whatever the time (hours: test_live_handoff.py).
-    return settings_for(db_path, AGENT_HOURS="always")
+    # Agents around the clock, so a handoff queues whatever the time (hours: test_live_handoff.py);
+    # app logins checked as the test assistant's in-app channel signs them (tests/in_app_env.py).
+    return settings_for(db_path, AGENT_HOURS="always", **in_app_env())
 
 
 @pytest_asyncio.fixture
@@ -87,3 +110,21 @@ def running_account_service(tmp_path: Path) -> Iterator[str]:
         yield base_url
     finally:
         stop_account_service(process)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """ACCOUNT_TEST_POSTGRES_URL when set (an empty, disposable database: tests drop every table
+    in it), else a PostgreSQL server of our own on a free port; skipped when neither is possible."""
+    given = os.environ.get("ACCOUNT_TEST_POSTGRES_URL", "")
+    if given:
+        yield given
+        return
+    try:
+        url, stop = start_postgres()
+    except PostgresUnavailable as why:
+        pytest.skip(f"no PostgreSQL: {why}")
+    try:
+        yield url
+    finally:
+        stop()

@@ -1,16 +1,21 @@
 """POST /identity/app-sessions: the mobile app's login stands in for the first code (in-app chat).
 
-A session made this way reads account data, is never fresh by itself (payments and changes still
-need a confirm code), ends after 15 minutes idle like any other, and is refused for unknown or
-locked customers and for a login older than IN_APP_MAX_LOGIN_AGE.
+The channel passes on the app's own signed login token and the app's sender; the service checks
+the token itself (the same IN_APP_JWT_* settings as the channel, tests/in_app_env.py) and binds
+the conversation in_app:<hash of the customer and the sender>. A session made this way reads
+account data, is never fresh by itself (payments and changes still need a confirm code), ends
+after 15 minutes idle like any other, and is refused for unknown customers, for a conversation
+whose identity checks are locked and for a login older than IN_APP_MAX_LOGIN_AGE.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
+import time
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -23,22 +28,31 @@ from sqlalchemy.engine import Connection
 from account_service.app import create_app
 from account_service.clock import iso_instant
 from account_service.database import Database, alembic_config
-from account_service.settings import Settings, SettingsError
+from account_service.settings import SettingsError
+from common.app_login import in_app_conversation_id
+from tests.in_app.tokens import claims, hs256, resigned_payload, unsigned
+from tests.in_app_env import IN_APP_TEST_SECRET, in_app_env
 from tests.service.api import Api, other_code
 from tests.service.conftest import settings_for
 
 pytestmark = pytest.mark.asyncio
 
+SENDER = "phone-1"
+ALEX = in_app_conversation_id("alex.morgan", SENDER)
 
-def ago(**delta: float) -> str:
-    return iso_instant(datetime.now(timezone.utc) - timedelta(**delta))
+
+def login_token(user_id: str = "alex.morgan", *, logged_in_ago_s: float = 180, **fields: Any) -> str:
+    return hs256(claims(user_id, logged_in_ago_s=logged_in_ago_s, **fields))
 
 
-async def open_session(
-    api: Api, conversation: str = "app-1", user_id: str = "alex.morgan", **fields: Any
-) -> tuple[int, Any]:
-    body = {"conversation_id": conversation, "user_id": user_id, "logged_in_at": ago(minutes=3), **fields}
-    return await api.call("POST", "/identity/app-sessions", json=body)
+async def bind(api: Api, token: str | None = None, sender: str = SENDER, **fields: Any) -> tuple[int, Any]:
+    body = {"app_token": token or login_token(), "sender": sender, **fields}
+    return await api.call("POST", "/identity/app-sessions", json=body, caller="channels")
+
+
+def login_instant(token: str) -> str:
+    auth_time = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))["auth_time"]
+    return iso_instant(datetime.fromtimestamp(auth_time, tz=timezone.utc))
 
 
 def audit_rows(db: sqlite3.Connection, conversation: str) -> list[tuple[str, str, dict[str, Any]]]:
@@ -50,10 +64,11 @@ def audit_rows(db: sqlite3.Connection, conversation: str) -> list[tuple[str, str
 
 
 async def test_an_app_login_verifies_the_conversation_for_reading_without_a_code(api: Api) -> None:
-    login = ago(minutes=3)
-    status, body = await open_session(api, logged_in_at=login)
+    token = login_token()
+    status, body = await bind(api, token)
     assert status == 201
     assert body == {
+        "conversation_id": ALEX,
         "verified": True,
         "method": "app_login",
         "fresh": False,
@@ -61,108 +76,119 @@ async def test_an_app_login_verifies_the_conversation_for_reading_without_a_code
         "customer": {"user_id": "alex.morgan", "first_name": "Alex", "region": "US"},
         "session_expires_in": 900,
     }
-    status, session = await api.call("GET", "/sessions/app-1")
+    assert ALEX.startswith("in_app:") and len(ALEX) == len("in_app:") + 64
+    status, session = await api.call("GET", f"/sessions/{ALEX}")
     assert status == 200
     assert (session["user_id"], session["method"], session["fresh"]) == ("alex.morgan", "app_login", False)
-    assert session["verified_at"] == login
-    assert (await api.me_get("/accounts", "app-1"))[0] == 200
+    assert session["channel"] == "in_app"
+    assert session["verified_at"] == login_instant(token)
+    assert (await api.me_get("/accounts", ALEX))[0] == 200
     assert await api.outbox() == [], "an app login sends no code"
 
 
+async def test_the_conversation_is_derived_from_the_token_and_the_sender_only(api: Api) -> None:
+    """Whatever else the caller sends, it cannot pick the conversation (or the customer)."""
+    status, body = await bind(api, conversation_id="socketio:victim", user_id="priya.sharma")
+    assert (status, body["conversation_id"], body["customer"]["user_id"]) == (201, ALEX, "alex.morgan")
+    assert (await api.call("GET", "/sessions/socketio:victim"))[0] == 404
+    other_sender = (await bind(api, sender="tablet-2"))[1]["conversation_id"]
+    priya = (await bind(api, login_token("priya.sharma")))[1]["conversation_id"]
+    assert len({ALEX, other_sender, priya}) == 3
+
+
 async def test_the_user_id_is_matched_without_regard_to_case(api: Api) -> None:
-    status, body = await open_session(api, user_id="Alex.Morgan")
-    assert (status, body["customer"]["user_id"]) == (201, "alex.morgan")
+    status, body = await bind(api, login_token("Alex.Morgan"))
+    assert (status, body["customer"]["user_id"], body["conversation_id"]) == (201, "alex.morgan", ALEX)
 
 
 async def test_payments_and_changes_still_need_a_confirm_code_which_makes_it_fresh(api: Api) -> None:
-    await open_session(api)
-    account = await api.account("2002", "app-1")
+    await bind(api)
+    account = await api.account("2002", ALEX)
     payment = {"card_last_four": "2002", "amount": "20.00", "pay_on": account["due_date"]}
-    status, body = await api.me_post("/payments", "app-1", **payment, idempotency_key="k-1")
+    status, body = await api.me_post("/payments", ALEX, **payment, idempotency_key="k-1")
     assert (status, body["error"]) == (403, "fresh_code_needed")
-    status, body = await api.me_send("PATCH", "/profile", "app-1", mailing_address="1 Elm St, Boston, MA")
+    status, body = await api.me_send("PATCH", "/profile", ALEX, mailing_address="1 Elm St, Boston, MA")
     assert (status, body["error"]) == (403, "fresh_code_needed")
 
-    await api.verify("app-1", purpose="confirm")  # the code goes to the registered phone
+    await api.verify(ALEX, purpose="confirm")  # the code goes to the registered phone
     assert (await api.outbox())[-1]["to"] == "+1 555 010 2002"
-    status, session = await api.call("GET", "/sessions/app-1")
+    status, session = await api.call("GET", f"/sessions/{ALEX}")
     assert (session["method"], session["fresh"]) == ("code", True)
     # The channel calls again with the next message: the confirmation is not undone.
-    status, body = await open_session(api)
+    status, body = await bind(api)
     assert (status, body["outcome"], body["fresh"]) == (200, "refreshed", True)
-    status, body = await api.me_post("/payments", "app-1", **payment, idempotency_key="k-1")
+    status, body = await api.me_post("/payments", ALEX, **payment, idempotency_key="k-1")
     assert status == 201
 
     await api.advance(5 * 60 + 1)
-    status, body = await api.me_post("/payments", "app-1", **payment, idempotency_key="k-2")
+    status, body = await api.me_post("/payments", ALEX, **payment, idempotency_key="k-2")
     assert (status, body["error"]) == (403, "fresh_code_needed")
 
 
 async def test_a_recent_login_is_not_fresh_either(api: Api) -> None:
-    status, body = await open_session(api, logged_in_at=ago(seconds=5))
+    status, body = await bind(api, login_token(logged_in_ago_s=5))
     assert (status, body["fresh"]) == (201, False)
 
 
 async def test_each_message_keeps_the_session_alive_and_it_ends_after_15_idle_minutes(api: Api) -> None:
-    await open_session(api)
+    await bind(api)
     await api.advance(10 * 60)
-    assert (await open_session(api))[1]["outcome"] == "refreshed"
+    assert (await bind(api))[1]["outcome"] == "refreshed"
     await api.advance(10 * 60)
-    assert (await api.call("GET", "/sessions/app-1"))[0] == 200
+    assert (await api.call("GET", f"/sessions/{ALEX}"))[0] == 200
     await api.advance(5 * 60 + 1)
-    assert (await api.call("GET", "/sessions/app-1"))[0] == 404
-    assert (await api.me_get("/accounts", "app-1"))[0] == 401
-    status, body = await open_session(api)
+    assert (await api.call("GET", f"/sessions/{ALEX}"))[0] == 404
+    assert (await api.me_get("/accounts", ALEX))[0] == 401
+    status, body = await bind(api)
     assert (status, body["outcome"]) == (201, "created")
 
 
 async def test_unknown_customers_are_refused_and_nothing_is_bound(api: Api, db: sqlite3.Connection) -> None:
-    status, body = await open_session(api, user_id="nobody.here")
+    nobody = in_app_conversation_id("nobody.here", SENDER)
+    status, body = await bind(api, login_token("nobody.here"))
     assert (status, body["error"]) == (404, "no_match")
-    assert (await api.call("GET", "/sessions/app-1"))[0] == 404
-    assert [row[:2] for row in audit_rows(db, "app-1")] == [("app_session", "no_match")]
+    assert (await api.call("GET", f"/sessions/{nobody}"))[0] == 404
+    assert [row[:2] for row in audit_rows(db, nobody)] == [("app_session", "no_match")]
 
 
 async def test_a_locked_customer_is_refused_and_a_lockout_ends_the_app_session(api: Api) -> None:
-    await open_session(api)
-    _, sent = await api.start("app-1", purpose="confirm")
+    await bind(api)
+    _, sent = await api.start(ALEX, purpose="confirm")
     code = await api.latest_code()
     for _ in range(3):
-        status, body = await api.check(sent["challenge_id"], other_code(code), "app-1", purpose="confirm")
+        status, body = await api.check(sent["challenge_id"], other_code(code), ALEX, purpose="confirm")
     assert (status, body["error"]) == (423, "locked")
-    assert (await api.call("GET", "/sessions/app-1"))[0] == 404
+    assert (await api.call("GET", f"/sessions/{ALEX}"))[0] == 404
 
-    status, body = await open_session(api)
+    status, body = await bind(api)
     assert (status, body["error"]) == (423, "locked")
     assert (
         body["locked_until"]
-        == (await api.call("GET", "/access/lock-status", params={"user_id": "alex.morgan"}))[1][
-            "locked_until"
-        ]
+        == (await api.call("GET", "/access/lock-status", params={"conversation_id": ALEX}))[1]["locked_until"]
     )
-    assert (await api.call("GET", "/sessions/app-1"))[0] == 404
+    assert (await api.call("GET", f"/sessions/{ALEX}"))[0] == 404
     await api.advance(30 * 60 + 1)
-    assert (await open_session(api))[0] == 201
+    assert (await bind(api))[0] == 201
 
 
 async def test_a_login_older_than_the_maximum_age_is_refused(api: Api) -> None:
-    status, body = await open_session(api, logged_in_at=ago(hours=12, minutes=1))
+    status, body = await bind(api, login_token(logged_in_ago_s=12 * 3600 + 60))
     assert (status, body["error"], body["max_login_age_seconds"]) == (403, "login_too_old", 12 * 3600)
-    assert (await api.call("GET", "/sessions/app-1"))[0] == 404
-    assert (await open_session(api, logged_in_at=ago(hours=11, minutes=59)))[0] == 201
+    assert (await api.call("GET", f"/sessions/{ALEX}"))[0] == 404
+    assert (await bind(api, login_token(logged_in_ago_s=12 * 3600 - 60)))[0] == 201
 
 
 @pytest_asyncio.fixture
 async def one_hour_api(db_path: Path) -> AsyncIterator[Api]:
-    settings = settings_for(db_path, IN_APP_MAX_LOGIN_AGE="1h")
+    settings = settings_for(db_path, **{**in_app_env(), "IN_APP_MAX_LOGIN_AGE": "1h"})
     async with TestClient(TestServer(create_app(settings), access_log=None)) as client:
         yield Api(client)
 
 
 async def test_the_maximum_age_comes_from_in_app_max_login_age(one_hour_api: Api) -> None:
-    status, body = await open_session(one_hour_api, logged_in_at=ago(minutes=61))
+    status, body = await bind(one_hour_api, login_token(logged_in_ago_s=61 * 60))
     assert (status, body["error"], body["max_login_age_seconds"]) == (403, "login_too_old", 3600)
-    assert (await open_session(one_hour_api, logged_in_at=ago(minutes=59)))[0] == 201
+    assert (await bind(one_hour_api, login_token(logged_in_ago_s=59 * 60)))[0] == 201
 
 
 @pytest.mark.parametrize(
@@ -170,86 +196,119 @@ async def test_the_maximum_age_comes_from_in_app_max_login_age(one_hour_api: Api
     [("43200", 43200), ("12h", 43200), ("12 hours", 43200), ("90m", 5400), ("1d", 86400), ("30s", 30)],
 )
 async def test_in_app_max_login_age_formats(db_path: Path, value: str, seconds: int) -> None:
-    assert settings_for(db_path, IN_APP_MAX_LOGIN_AGE=value).app_login_max_age_s == seconds
+    settings = settings_for(db_path, **{**in_app_env(), "IN_APP_MAX_LOGIN_AGE": value})
+    assert settings.app_login_max_age_s == seconds
 
 
 @pytest.mark.parametrize("value", ["0", "-5", "soon", "12 months", "1.5h"])
 async def test_a_bad_in_app_max_login_age_stops_the_service(db_path: Path, value: str) -> None:
     with pytest.raises(SettingsError, match="IN_APP_MAX_LOGIN_AGE"):
-        settings_for(db_path, IN_APP_MAX_LOGIN_AGE=value)
+        settings_for(db_path, **{**in_app_env(), "IN_APP_MAX_LOGIN_AGE": value})
 
 
-async def test_the_default_maximum_age_is_12_hours(settings: Settings) -> None:
+async def test_the_default_maximum_age_is_12_hours(db_path: Path) -> None:
+    settings = settings_for(db_path, IN_APP_JWT_SECRET=IN_APP_TEST_SECRET)
     assert settings.app_login_max_age_s == 12 * 3600
 
 
 async def test_a_login_in_the_future_is_refused(api: Api) -> None:
-    future = iso_instant(datetime.now(timezone.utc) + timedelta(minutes=10))
-    status, body = await open_session(api, logged_in_at=future)
-    assert (status, body["error"]) == (400, "bad_request")
+    status, body = await bind(api, login_token(logged_in_ago_s=-600))
+    assert (status, body["error"]) == (401, "invalid_app_token")
+    assert "future" in body["reason"]
     # A small clock difference between the app's login server and the service is fine.
-    soon = iso_instant(datetime.now(timezone.utc) + timedelta(seconds=30))
-    assert (await open_session(api, logged_in_at=soon))[0] == 201
+    assert (await bind(api, login_token(logged_in_ago_s=-20)))[0] == 201
 
 
 async def test_the_logged_in_customer_takes_over_a_conversation_verified_as_someone_else(api: Api) -> None:
-    await api.verify("app-1", user_id="priya.sharma")
-    status, body = await open_session(api)
+    await api.verify(ALEX, user_id="priya.sharma")
+    status, body = await bind(api)
     assert (status, body["outcome"], body["method"]) == (200, "replaced", "app_login")
-    status, session = await api.call("GET", "/sessions/app-1")
+    status, session = await api.call("GET", f"/sessions/{ALEX}")
     assert (session["user_id"], session["fresh"]) == ("alex.morgan", False)
+
+
+FORGED_TOKENS = {
+    "no signature (alg none)": lambda: unsigned(claims()),
+    "signed with another secret": lambda: hs256(claims(), secret="x" * 40),
+    "expired": lambda: hs256(claims(expires_in_s=-120)),
+    "another audience": lambda: hs256(claims(audience="someone-else")),
+    "another issuer": lambda: hs256(claims(issuer="https://evil.example")),
+    "no auth_time": lambda: hs256(claims(drop=("auth_time",))),
+    "tampered payload": lambda: resigned_payload(login_token(), claims("priya.sharma")),
+    "not a token": lambda: "alex.morgan",
+}
+
+
+@pytest.mark.parametrize("kind", FORGED_TOKENS)
+async def test_the_channels_token_alone_binds_nobody_without_a_token_the_login_server_signed(
+    api: Api, db: sqlite3.Connection, kind: str
+) -> None:
+    status, body = await bind(api, FORGED_TOKENS[kind]())
+    assert (status, body["error"]) == (401, "invalid_app_token"), kind
+    assert body["reason"]
+    assert db.execute("SELECT COUNT(*) FROM verified_sessions").fetchone() == (0,)
 
 
 @pytest.mark.parametrize(
     "body",
     [
-        {"user_id": "alex.morgan", "logged_in_at": "2026-01-01T00:00:00Z"},
-        {"conversation_id": "app-1", "logged_in_at": "2026-01-01T00:00:00Z"},
-        {"conversation_id": "app-1", "user_id": "alex.morgan"},
-        {"conversation_id": "app-1", "user_id": "alex.morgan", "logged_in_at": "2026-01-01"},
-        {"conversation_id": "app-1", "user_id": "alex.morgan", "logged_in_at": "2026-01-01T00:00:00"},
-        {"conversation_id": "app-1", "user_id": "alex.morgan", "logged_in_at": 1767225600},
-        {"conversation_id": "app-1", "user_id": "alex.morgan", "logged_in_at": "yesterday"},
-        {"conversation_id": "app-1", "user_id": "a" * 65, "logged_in_at": "2026-01-01T00:00:00Z"},
-        {"conversation_id": "c" * 129, "user_id": "alex.morgan", "logged_in_at": "2026-01-01T00:00:00Z"},
-        {"conversation_id": "app-1", "user_id": ["alex.morgan"], "logged_in_at": "2026-01-01T00:00:00Z"},
+        {},
+        {"sender": SENDER},
+        {"app_token": "x"},
+        {"app_token": "x", "sender": ""},
+        {"app_token": "x", "sender": " phone"},
+        {"app_token": "x", "sender": "p" * 129},
+        {"app_token": "x", "sender": 5},
+        {"app_token": "x", "sender": "line\nbreak"},
+        {"app_token": "x" * 8193, "sender": SENDER},
+        {"app_token": ["x"], "sender": SENDER},
     ],
 )
-async def test_bad_requests_are_400_and_bind_nothing(api: Api, body: dict[str, object]) -> None:
-    status, answer = await api.call("POST", "/identity/app-sessions", json=body)
+async def test_bad_requests_are_400_and_bind_nothing(
+    api: Api, db: sqlite3.Connection, body: dict[str, object]
+) -> None:
+    status, answer = await api.call("POST", "/identity/app-sessions", json=body, caller="channels")
     assert (status, answer["error"]) == (400, "bad_request")
     assert answer["message"]
-    assert (await api.call("GET", "/sessions/app-1"))[0] == 404
+    assert db.execute("SELECT COUNT(*) FROM verified_sessions").fetchone() == (0,)
 
 
-async def test_the_route_needs_the_service_token(api: Api) -> None:
-    status, body = await api.call(
-        "POST",
-        "/identity/app-sessions",
-        json={"conversation_id": "app-1", "user_id": "alex.morgan", "logged_in_at": ago(minutes=1)},
-        auth=False,
-    )
-    assert (status, body["error"]) == (401, "unauthorized")
-    assert (await api.call("GET", "/sessions/app-1"))[0] == 404
+async def test_the_route_needs_the_channels_token(api: Api) -> None:
+    body = {"app_token": login_token(), "sender": SENDER}
+    status, answer = await api.call("POST", "/identity/app-sessions", json=body, auth=False)
+    assert (status, answer["error"]) == (401, "unauthorized")
+    for caller in ("actions", "agents"):
+        status, answer = await api.call("POST", "/identity/app-sessions", json=body, caller=caller)
+        assert (status, answer["error"]) == (403, "forbidden")
+    assert (await api.call("GET", f"/sessions/{ALEX}"))[0] == 404
+
+
+async def test_without_app_login_settings_the_route_binds_nothing(db_path: Path) -> None:
+    async with TestClient(TestServer(create_app(settings_for(db_path)), access_log=None)) as client:
+        status, body = await bind(Api(client))
+    assert (status, body["error"]) == (404, "not_configured")
 
 
 async def test_audit_rows_for_a_new_session_a_new_login_and_refusals(
     api: Api, db: sqlite3.Connection
 ) -> None:
-    first_login, second_login = ago(hours=2), ago(minutes=1)
-    await open_session(api, logged_in_at=first_login)
-    await open_session(api, logged_in_at=first_login)  # only keeps the session alive: no row
-    await open_session(api, logged_in_at=second_login)
-    await open_session(api, logged_in_at=ago(hours=13))
-    rows = audit_rows(db, "app-1")
+    now = time.time()
+    first, second = login_token(logged_in_ago_s=2 * 3600), login_token(logged_in_ago_s=60)
+    await bind(api, first)
+    await bind(api, first)  # only keeps the session alive: no row
+    await bind(api, second)
+    await bind(api, login_token(logged_in_ago_s=13 * 3600))
+    rows = audit_rows(db, ALEX)
     assert [(action, outcome) for action, outcome, _ in rows] == [
         ("app_session", "created"),
         ("app_session", "refreshed"),
         ("app_session", "login_too_old"),
     ]
-    assert rows[0][2]["logged_in_at"] == first_login and rows[1][2]["logged_in_at"] == second_login
+    assert rows[0][2]["logged_in_at"] == login_instant(first)
+    assert rows[1][2]["logged_in_at"] == login_instant(second)
+    assert login_instant(second) <= iso_instant(datetime.fromtimestamp(now, tz=timezone.utc))
     customer_ids = {
-        row[0] for row in db.execute("SELECT customer_id FROM audit_log WHERE conversation_id = 'app-1'")
+        row[0] for row in db.execute("SELECT customer_id FROM audit_log WHERE conversation_id = ?", (ALEX,))
     }
     assert customer_ids == {
         db.execute("SELECT id FROM customers WHERE user_id = 'alex.morgan'").fetchone()[0]

@@ -24,7 +24,9 @@ pytestmark = pytest.mark.asyncio
 CARD = "3782 822463 10005"
 
 
-async def open_handoff(api: Api, conversation: str, said: str = "I want a person") -> dict:
+async def open_handoff(
+    api: Api, conversation: str, said: str = "I want a person", expected_status: int = 201
+) -> dict:
     status, body = await api.call(
         "POST",
         "/handoffs",
@@ -34,7 +36,7 @@ async def open_handoff(api: Api, conversation: str, said: str = "I want a person
             "transcript": [{"from": "customer", "text": said}, {"from": "assistant", "text": "One moment"}],
         },
     )
-    assert status == 201, body
+    assert status == expected_status, body
     return body
 
 
@@ -44,7 +46,7 @@ async def test_the_queue_shows_waiting_customers_with_topic_redacted_transcript_
     assert (first["status"], first["position"], first["agents_available"]) == ("waiting", 1, True)
     assert (second["position"], second["estimated_wait_minutes"]) == (2, 6)
 
-    status, queue = await api.call("GET", "/handoffs")
+    status, queue = await api.call("GET", "/handoffs", caller="agents")
     assert status == 200
     assert [case["reference"] for case in queue] == [first["reference"], second["reference"]]
     top = queue[0]
@@ -59,13 +61,18 @@ async def test_take_reply_and_hand_back_round_trip(api: Api, db: sqlite3.Connect
 
     # The customer writes while waiting: the message joins the case, the queue place is told.
     status, stored = await api.call(
-        "POST", "/handoffs/active/messages", json={"conversation_id": "conv-r", "text": f"card {CARD}"}
+        "POST",
+        "/handoffs/active/messages",
+        json={"conversation_id": "conv-r", "text": f"card {CARD}"},
+        caller="channels",
     )
     assert status == 201 and stored["status"] == "waiting" and stored["position"] == 1
 
-    status, taken = await api.call("POST", f"/handoffs/{reference}/take", json={"agent": "maria"})
+    status, taken = await api.call(
+        "POST", f"/handoffs/{reference}/take", json={"agent": "maria"}, caller="agents"
+    )
     assert status == 200 and taken["status"] == "with_agent" and taken["agent"] == "maria"
-    status, _ = await api.call("POST", f"/handoffs/{reference}/take", json={"agent": "li"})
+    status, _ = await api.call("POST", f"/handoffs/{reference}/take", json={"agent": "li"}, caller="agents")
     assert status == 409
 
     status, active = await api.call("GET", "/handoffs/active", params={"conversation_id": "conv-r"})
@@ -78,30 +85,44 @@ async def test_take_reply_and_hand_back_round_trip(api: Api, db: sqlite3.Connect
 
     # Only the agent who has it replies.
     status, _ = await api.call(
-        "POST", f"/handoffs/{reference}/messages", json={"from": "agent", "agent": "li", "text": "Hi"}
+        "POST",
+        f"/handoffs/{reference}/messages",
+        json={"from": "agent", "agent": "li", "text": "Hi"},
+        caller="agents",
     )
     assert status == 409
     status, reply = await api.call(
         "POST",
         f"/handoffs/{reference}/messages",
         json={"from": "agent", "agent": "maria", "text": "Hello, I'm Maria. Which charge?"},
+        caller="agents",
     )
     assert status == 201 and reply["conversation_id"] == "conv-r"
 
-    status, log = await api.call("GET", f"/handoffs/{reference}/messages", params={"after": "0"})
+    status, log = await api.call(
+        "GET", f"/handoffs/{reference}/messages", params={"after": "0"}, caller="agents"
+    )
     assert [(m["from"], m["agent"]) for m in log["messages"]] == [("customer", None), ("agent", "maria")]
     assert "822463" not in log["messages"][0]["text"] and "0005" in log["messages"][0]["text"]
     status, later = await api.call(
-        "GET", f"/handoffs/{reference}/messages", params={"after": str(log["messages"][0]["id"])}
+        "GET",
+        f"/handoffs/{reference}/messages",
+        params={"after": str(log["messages"][0]["id"])},
+        caller="agents",
     )
     assert [m["from"] for m in later["messages"]] == ["agent"]
 
-    status, released = await api.call("POST", f"/handoffs/{reference}/release", json={"agent": "maria"})
+    status, released = await api.call(
+        "POST", f"/handoffs/{reference}/release", json={"agent": "maria"}, caller="agents"
+    )
     assert status == 200 and released["status"] == "released"
     status, _ = await api.call("GET", "/handoffs/active", params={"conversation_id": "conv-r"})
     assert status == 404  # back with the assistant
     status, _ = await api.call(
-        "POST", "/handoffs/active/messages", json={"conversation_id": "conv-r", "text": "thanks"}
+        "POST",
+        "/handoffs/active/messages",
+        json={"conversation_id": "conv-r", "text": "thanks"},
+        caller="channels",
     )
     assert status == 404
 
@@ -111,19 +132,24 @@ async def test_take_reply_and_hand_back_round_trip(api: Api, db: sqlite3.Connect
     assert "822463" not in stored_text
 
 
-async def test_close_ends_it_and_a_new_request_replaces_an_old_queued_one(api: Api) -> None:
-    old = await open_handoff(api, "conv-c")
-    new = await open_handoff(api, "conv-c")
-    status, queue = await api.call("GET", "/handoffs")
-    assert [case["reference"] for case in queue] == [new["reference"]]
-    assert new["position"] == 1
-    status, closed = await api.call("POST", f"/handoffs/{new['reference']}/close", json={"agent": "maria"})
+async def test_asking_again_gets_the_live_handoff_back_and_close_ends_it(api: Api) -> None:
+    first = await open_handoff(api, "conv-c")
+    again = await open_handoff(api, "conv-c", "a person please!", expected_status=200)
+    assert again["reference"] == first["reference"] and again["position"] == 1
+    status, queue = await api.call("GET", "/handoffs", caller="agents")
+    assert [case["reference"] for case in queue] == [first["reference"]]
+    assert [turn["text"] for turn in queue[0]["transcript"]][0] == "I want a person"
+    status, closed = await api.call(
+        "POST", f"/handoffs/{first['reference']}/close", json={"agent": "maria"}, caller="agents"
+    )
     assert status == 200 and closed["status"] == "closed"
-    status, _ = await api.call("POST", f"/handoffs/{new['reference']}/close", json={"agent": "maria"})
+    status, _ = await api.call(
+        "POST", f"/handoffs/{first['reference']}/close", json={"agent": "maria"}, caller="agents"
+    )
     assert status == 409
-    status, _ = await api.call("POST", f"/handoffs/{old['reference']}/release", json={"agent": "maria"})
-    assert status == 409
-    status, _ = await api.call("GET", "/handoffs/HO-NOSUCH")
+    # Closed: the next request opens a new one.
+    assert (await open_handoff(api, "conv-c"))["reference"] != first["reference"]
+    status, _ = await api.call("GET", "/handoffs/HO-NOSUCH", caller="agents")
     assert status == 404
 
 
@@ -157,15 +183,21 @@ async def test_outside_agent_hours_the_next_message_is_kept_for_the_team(night_a
     assert "08:00" in opened["agent_hours"] and opened["position"] is None
 
     status, stored = await night_api.call(
-        "POST", "/handoffs/active/messages", json={"conversation_id": "conv-n", "text": "Please call me back"}
+        "POST",
+        "/handoffs/active/messages",
+        json={"conversation_id": "conv-n", "text": "Please call me back"},
+        caller="channels",
     )
     assert status == 201 and stored["status"] == "message_left" and stored["reference"] == opened["reference"]
     # Saved once; after that the assistant answers again.
     status, _ = await night_api.call(
-        "POST", "/handoffs/active/messages", json={"conversation_id": "conv-n", "text": "hello?"}
+        "POST",
+        "/handoffs/active/messages",
+        json={"conversation_id": "conv-n", "text": "hello?"},
+        caller="channels",
     )
     assert status == 404
-    status, queue = await night_api.call("GET", "/handoffs")
+    status, queue = await night_api.call("GET", "/handoffs", caller="agents")
     assert queue[0]["status"] == "message_left"
     assert [m["text"] for m in queue[0]["messages"]] == ["Please call me back"]
 
@@ -204,15 +236,21 @@ async def test_demo_mode_switches_the_running_services_hours(api: Api) -> None:
 
 async def test_a_waiting_customer_can_leave_the_queue(api: Api, db: sqlite3.Connection) -> None:
     opened = await open_handoff(api, "conv-x")
-    status, left = await api.call("POST", "/handoffs/active/cancel", json={"conversation_id": "conv-x"})
+    status, left = await api.call(
+        "POST", "/handoffs/active/cancel", json={"conversation_id": "conv-x"}, caller="channels"
+    )
     assert status == 200 and left["status"] == "closed" and left["reference"] == opened["reference"]
     status, _ = await api.call("GET", "/handoffs/active", params={"conversation_id": "conv-x"})
     assert status == 404
-    status, body = await api.call("POST", "/handoffs/active/cancel", json={"conversation_id": "conv-x"})
+    status, body = await api.call(
+        "POST", "/handoffs/active/cancel", json={"conversation_id": "conv-x"}, caller="channels"
+    )
     assert status == 404 and body["error"] == "nothing_waiting"
     # With an agent, only the agent ends it.
     taken = await open_handoff(api, "conv-y")
-    await api.call("POST", f"/handoffs/{taken['reference']}/take", json={"agent": "maria"})
-    status, _ = await api.call("POST", "/handoffs/active/cancel", json={"conversation_id": "conv-y"})
+    await api.call("POST", f"/handoffs/{taken['reference']}/take", json={"agent": "maria"}, caller="agents")
+    status, _ = await api.call(
+        "POST", "/handoffs/active/cancel", json={"conversation_id": "conv-y"}, caller="channels"
+    )
     assert status == 404
     assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'handoff_cancelled'").fetchone() == (1,)

@@ -38,3 +38,66 @@ async def test_upgrade_head_gives_the_models_schema_and_is_idempotent(tmp_path: 
         assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert set(Base.metadata.tables) <= tables
+
+
+async def test_migration_0004_keeps_sessions_and_challenges_and_goes_back(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    database = Database(url)
+
+    migrate = database.migrate
+    try:
+        await migrate("0003")
+        with sqlite3.connect(path) as connection:
+            connection.execute(
+                "INSERT INTO customers (id, user_id, first_name, last_name, date_of_birth, region, phone, "
+                "email, mailing_address, failed_code_attempts) VALUES (1, 'c', 'C', 'D', '1990-01-01', 'US', "
+                "'+1', 'c@example.com', 'x', 2)"
+            )
+            connection.execute(
+                "INSERT INTO verified_sessions (conversation_id, customer_id, verified_at, last_seen_at) "
+                "VALUES ('old', 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+            connection.execute(
+                "INSERT INTO challenges (id, customer_id, conversation_id, purpose, channel, code_hash, "
+                "created_at, expires_at, ended) VALUES ('ch', 1, 'old', 'verify', 'sms', 'h', "
+                "'2026-01-01 00:00:00', '2026-01-01 00:05:00', 0)"
+            )
+            # A table other rows refer to (cases <- handoff_messages) is copied by the migration.
+            connection.execute(
+                "INSERT INTO cases (id, reference, type, conversation_id, details, status, created_at) "
+                "VALUES (1, 'HO-1', 'handoff', 'old', '{}', 'waiting', '2026-01-01 00:00:00')"
+            )
+            connection.execute(
+                "INSERT INTO handoff_messages (case_id, sender, text, at) VALUES (1, 'customer', 'hi', "
+                "'2026-01-01 00:00:00')"
+            )
+        await migrate("0004")
+        async with database.engine.connect() as connection:
+            assert (await connection.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1  # on again
+        with sqlite3.connect(path) as connection:
+            assert connection.execute(
+                "SELECT conversation_id, channel FROM verified_sessions"
+            ).fetchall() == [("old", "unnamed")]
+            assert connection.execute("SELECT id, customer_id FROM challenges").fetchall() == [("ch", 1)]
+            columns = {row[1] for row in connection.execute("PRAGMA table_info(customers)")}
+            assert "failed_code_attempts" not in columns
+            long_id = "socketio:" + "x" * 190
+            connection.execute(
+                "INSERT INTO challenges (id, customer_id, conversation_id, purpose, channel, code_hash, "
+                "created_at, expires_at, ended) VALUES ('decoy', NULL, ?, 'verify', 'sms', NULL, "
+                "'2026-01-01 00:00:00', '2026-01-01 00:05:00', 0)",
+                (long_id,),
+            )
+        await migrate("0003", down=True)
+        with sqlite3.connect(path) as connection:
+            assert connection.execute("SELECT id FROM challenges").fetchall() == [("ch",)]
+            assert connection.execute("SELECT failed_code_attempts FROM customers").fetchall() == [(0,)]
+            tables = {
+                row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            assert not tables & {"identity_guards", "identity_attempts", "code_failures"}
+            assert connection.execute("SELECT case_id FROM handoff_messages").fetchall() == [(1,)]
+            assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        await database.close()

@@ -1,11 +1,11 @@
-"""The same service on PostgreSQL. Runs only when ACCOUNT_TEST_POSTGRES_URL names an empty,
-disposable database (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/account_test): the test
-drops every table in it first."""
+"""The same service on PostgreSQL: on ACCOUNT_TEST_POSTGRES_URL when it names an empty, disposable
+database (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/account_test; the tests drop every
+table in it), else on a server of our own (tests/service/postgres_instance.py); skipped when
+PostgreSQL is not installed."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator
 
 import pytest
@@ -21,17 +21,17 @@ from account_service.database import Database
 from account_service.models import Base
 from account_service.settings import Settings
 from tests.service.api import Api, other_code, utc_today
+from tests.service.concurrency import (
+    assert_a_challenge_is_consumed_once,
+    assert_a_code_passes_once_under_concurrency,
+    assert_concurrent_wrong_codes_lock_the_conversation,
+)
 
-POSTGRES_URL = os.environ.get("ACCOUNT_TEST_POSTGRES_URL", "")
-
-pytestmark = [
-    pytest.mark.asyncio,
-    pytest.mark.skipif(not POSTGRES_URL, reason="set ACCOUNT_TEST_POSTGRES_URL to test on PostgreSQL"),
-]
+pytestmark = pytest.mark.asyncio
 
 
-async def _empty_database() -> None:
-    database = Database(POSTGRES_URL)
+async def _empty_database(url: str) -> None:
+    database = Database(url)
     try:
         async with database.engine.begin() as connection:
             await connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -41,15 +41,17 @@ async def _empty_database() -> None:
 
 
 @pytest_asyncio.fixture
-async def pg_api() -> AsyncIterator[Api]:
-    await _empty_database()
-    settings = Settings.from_env({"ACCOUNT_DB_URL": POSTGRES_URL})
+async def pg_api(postgres_url: str) -> AsyncIterator[Api]:
+    await _empty_database(postgres_url)
+    settings = Settings.from_env(
+        {"ACCOUNT_DB_URL": postgres_url, "DEMO_MODE": "1", "IDENTITY_MIN_ANSWER_MS": "0"}
+    )
     async with TestClient(TestServer(create_app(settings), access_log=None)) as client:
         yield Api(client)
 
 
-async def test_the_migrated_postgres_schema_equals_the_models(pg_api: Api) -> None:
-    database = Database(POSTGRES_URL)
+async def test_the_migrated_postgres_schema_equals_the_models(pg_api: Api, postgres_url: str) -> None:
+    database = Database(postgres_url)
     try:
         await database.upgrade_schema()
 
@@ -86,3 +88,22 @@ async def test_identity_payments_and_fraud_report_on_postgres(pg_api: Api) -> No
     )
     assert (status, report["card_frozen"]) == (201, True)
     assert (await api.card("2010", "pg-1"))["status"] == "frozen"
+
+
+async def test_one_code_checked_many_times_at_once_on_postgres_passes_once(pg_api: Api) -> None:
+    await assert_a_code_passes_once_under_concurrency(pg_api)
+
+
+async def test_wrong_codes_at_once_on_postgres_are_all_counted(pg_api: Api) -> None:
+    await assert_concurrent_wrong_codes_lock_the_conversation(pg_api)
+
+
+async def test_of_two_transactions_consuming_one_challenge_on_postgres_exactly_one_does(
+    pg_api: Api, postgres_url: str
+) -> None:
+    _, sent = await pg_api.start("pg-race")
+    database = Database(postgres_url)
+    try:
+        await assert_a_challenge_is_consumed_once(database, sent["challenge_id"])
+    finally:
+        await database.close()

@@ -80,7 +80,7 @@ async def test_sensitive_actions_are_audited_without_secrets(api: Api, db: sqlit
         ("user_id_reminder_sent", "sent"),
         ("password_reset_sent", "sent"),
         ("statement_link", "created"),
-        ("lockout", "locked"),
+        ("lockout", "conversation_locked"),
     ]:
         assert expected in actions
     for action, _outcome, customer_id, conversation_id, at, details in rows:
