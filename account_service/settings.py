@@ -1,8 +1,8 @@
-"""The service's settings, read once from the environment into one frozen object."""
+"""The service's settings: the variables as common/settings.py reads them, checked by the service's own
+rules (one token per caller, all different) into one frozen object."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +19,9 @@ from common.app_login import (
     duration_s,
     load_app_login_settings,
 )
+from common.settings import DEMO_SECRETS, REPO_ROOT, AccountServiceSettings, secret, secrets_list
+from common.settings import SettingsError as CommonSettingsError
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 # Scope -> the environment variable holding that caller's bearer token. Each caller has its own
 # token and may call only the routes of its scope (endpoints.py; 403 otherwise).
 TOKEN_VARIABLES = {
@@ -33,13 +34,9 @@ OPTIONAL_TOKENS = frozenset({"operators"})
 # Public values for demo mode only, used when the variable is unset; outside demo mode they
 # are refused. The same values as common/settings.py's DEMO_SECRETS (every process of a demo
 # agrees on them). Operators have none: without OPERATOR_SERVICE_TOKEN there is no such caller.
-DEMO_TOKENS = {
-    "actions": "demo-account-service-token",
-    "channels": "demo-account-service-token-channels-0001",
-    "agents": "demo-account-service-token-agents-00001",
-}
+DEMO_TOKENS = {scope: DEMO_SECRETS[TOKEN_VARIABLES[scope]] for scope in ("actions", "channels", "agents")}
 DEMO_TOKEN = DEMO_TOKENS["actions"]
-DEMO_SECRET = "demo-account-service-secret-not-for-production"
+DEMO_SECRET = DEMO_SECRETS["ACCOUNT_SERVICE_SECRET"]
 # Shorter secrets are guessable enough that a real deployment must not run on them.
 MIN_SECRET_LENGTH = 32
 
@@ -81,32 +78,31 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if environ is None else environ
-        port = _port(env.get("ACCOUNT_SERVICE_PORT", "8081"))
-        issuer_file = Path(env.get("ISSUER_CONFIG") or REPO_ROOT / "issuer.yml")
-        demo_mode = _flag(env.get("DEMO_MODE") or "0")
-        tokens = {scope: env.get(variable, "").strip() for scope, variable in TOKEN_VARIABLES.items()}
-        secret = env.get("ACCOUNT_SERVICE_SECRET", "").strip()
-        if demo_mode:
-            tokens = {scope: token or DEMO_TOKENS.get(scope, "") for scope, token in tokens.items()}
-            secret = secret or DEMO_SECRET
+        """The service's settings: the variables as common/settings.py reads them (demo values for
+        unset secrets in demo mode), then the service's own rules in `check`."""
+        try:
+            env = AccountServiceSettings.load(environ, check_secrets=False)
+        except CommonSettingsError as error:
+            raise SettingsError(str(error)) from None
+        tokens = {
+            "actions": secret(env.account_service_token),
+            "channels": secret(env.channels_service_token),
+            "agents": secret(env.agent_service_token),
+            "operators": secret(env.operator_service_token),
+        }
         settings = cls(
-            db_url=env.get("ACCOUNT_DB_URL") or f"sqlite+aiosqlite:///{REPO_ROOT / 'var' / 'account.db'}",
-            host=env.get("ACCOUNT_SERVICE_HOST", "127.0.0.1"),
-            port=port,
+            db_url=env.db_url or f"sqlite+aiosqlite:///{REPO_ROOT / 'var' / 'account.db'}",
+            host=env.host,
+            port=env.port,
             tokens={scope: token for scope, token in tokens.items() if token},
-            secret=secret,
-            previous_secrets=tuple(
-                value.strip()
-                for value in env.get("ACCOUNT_SERVICE_PREVIOUS_SECRETS", "").split(",")
-                if value.strip()
-            ),
-            public_url=(env.get("ACCOUNT_PUBLIC_URL") or f"http://localhost:{port}").rstrip("/"),
-            demo_mode=demo_mode,
-            issuer_name=_issuer_name(issuer_file),
-            app_login=_app_login(env),
+            secret=secret(env.account_service_secret),
+            previous_secrets=tuple(secrets_list(env.account_service_previous_secrets)),
+            public_url=(env.public_url or f"http://localhost:{env.port}").rstrip("/"),
+            demo_mode=env.demo_mode,
+            issuer_name=_issuer_name(env.issuer_config),
+            app_login=_app_login(env.app_login_variables()),
             identity_limits=_identity_limits(env),
-            agent_hours=_agent_hours(issuer_file, env.get("AGENT_HOURS", "")),
+            agent_hours=_agent_hours(env.issuer_config, env.agent_hours),
         )
         settings.check()
         return settings
@@ -162,34 +158,18 @@ class Settings:
             )
 
 
-def _port(value: str) -> int:
-    if not value.isdigit() or not 0 < int(value) < 65536:
-        raise SettingsError("ACCOUNT_SERVICE_PORT must be a port number (1-65535)")
-    return int(value)
-
-
-def _count(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
-    value = env.get(name, "").strip()
-    if not value:
-        return default
-    if not value.isdigit() or int(value) < minimum:
-        raise SettingsError(f"{name} must be a whole number of at least {minimum}")
-    return int(value)
-
-
-def _identity_limits(env: Mapping[str, str]) -> IdentityLimits:
-    defaults = IdentityLimits()
+def _identity_limits(env: AccountServiceSettings) -> IdentityLimits:
     try:
         window_s = duration_s(
-            "IDENTITY_ATTEMPTS_WINDOW", env.get("IDENTITY_ATTEMPTS_WINDOW", ""), defaults.window_s
+            "IDENTITY_ATTEMPTS_WINDOW", env.identity_attempts_window, IdentityLimits.window_s
         )
     except ConfigurationError as error:
         raise SettingsError(str(error)) from None
     return IdentityLimits(
-        per_conversation=_count(env, "IDENTITY_ATTEMPTS_PER_CONVERSATION", defaults.per_conversation),
-        per_client=_count(env, "IDENTITY_ATTEMPTS_PER_CLIENT", defaults.per_client),
+        per_conversation=env.identity_attempts_per_conversation,
+        per_client=env.identity_attempts_per_client,
         window_s=window_s,
-        min_answer_ms=_count(env, "IDENTITY_MIN_ANSWER_MS", defaults.min_answer_ms, minimum=0),
+        min_answer_ms=env.identity_min_answer_ms,
     )
 
 
@@ -198,15 +178,6 @@ def _app_login(env: Mapping[str, str]) -> AppLoginSettings | None:
         return load_app_login_settings(env)
     except ConfigurationError as error:
         raise SettingsError(str(error)) from None
-
-
-def _flag(value: str) -> bool:
-    lowered = value.strip().lower() or "0"
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
-    raise SettingsError("DEMO_MODE must be 1 or 0")
 
 
 def _issuer_name(path: Path) -> str:

@@ -185,8 +185,60 @@ def _describe(cls: type[ProcessSettings], error: ValidationError) -> str:
     return "; ".join(parts)
 
 
+class AppLoginVariables(ProcessSettings):
+    """The mobile app's login token (in-app chat): read by the Rasa server's in-app channel and by
+    the account service, which verifies it again before it binds a conversation to a customer.
+    Parsed by common/app_login.py (`app_login_variables()` hands them over)."""
+
+    in_app_jwt_secret: SecretStr | None = Field(None, env="IN_APP_JWT_SECRET")
+    in_app_jwt_public_key: SecretStr | None = Field(None, env="IN_APP_JWT_PUBLIC_KEY")
+    in_app_jwt_issuer: str | None = Field(None, env="IN_APP_JWT_ISSUER")
+    in_app_jwt_audience: str | None = Field(None, env="IN_APP_JWT_AUDIENCE")
+    in_app_max_login_age: str | None = Field(None, env="IN_APP_MAX_LOGIN_AGE")
+
+    def app_login_variables(self) -> dict[str, str]:
+        values = {
+            "IN_APP_JWT_SECRET": secret(self.in_app_jwt_secret),
+            "IN_APP_JWT_PUBLIC_KEY": secret(self.in_app_jwt_public_key),
+            "IN_APP_JWT_ISSUER": self.in_app_jwt_issuer or "",
+            "IN_APP_JWT_AUDIENCE": self.in_app_jwt_audience or "",
+            "IN_APP_MAX_LOGIN_AGE": self.in_app_max_login_age or "",
+        }
+        return {name: value for name, value in values.items() if value}
+
+
+# --- the account service --------------------------------------------------------------------------
+class AccountServiceSettings(AppLoginVariables):
+    db_url: str | None = Field(None, env="ACCOUNT_DB_URL")
+    host: str = Field("127.0.0.1", env="ACCOUNT_SERVICE_HOST")
+    port: int = Field(8081, env="ACCOUNT_SERVICE_PORT", ge=1, le=65535)
+    # Base of statement and reset links as the customer's browser sees the service.
+    public_url: str | None = Field(None, env="ACCOUNT_PUBLIC_URL")
+    # One token per caller, each with its scope (account_service/settings.py).
+    account_service_token: SecretStr | None = Field(None, env="ACCOUNT_SERVICE_TOKEN")
+    channels_service_token: SecretStr | None = Field(None, env="CHANNELS_SERVICE_TOKEN")
+    agent_service_token: SecretStr | None = Field(None, env="AGENT_SERVICE_TOKEN")
+    operator_service_token: SecretStr | None = Field(None, env="OPERATOR_SERVICE_TOKEN")
+    # Keys code hashes and signs links; the previous ones still verify links (rotation).
+    account_service_secret: SecretStr | None = Field(None, env="ACCOUNT_SERVICE_SECRET")
+    account_service_previous_secrets: SecretStr | None = Field(None, env="ACCOUNT_SERVICE_PREVIOUS_SECRETS")
+    identity_attempts_per_conversation: int = Field(5, env="IDENTITY_ATTEMPTS_PER_CONVERSATION", ge=1)
+    identity_attempts_per_client: int = Field(60, env="IDENTITY_ATTEMPTS_PER_CLIENT", ge=1)
+    identity_attempts_window: str = Field("15m", env="IDENTITY_ATTEMPTS_WINDOW")
+    identity_min_answer_ms: int = Field(300, env="IDENTITY_MIN_ANSWER_MS", ge=0)
+    # always / never override issuer.yml's support.agent_hours (demos, tests).
+    agent_hours: str = Field("", env="AGENT_HOURS")
+
+    secrets = (
+        "account_service_token",
+        "channels_service_token",
+        "agent_service_token",
+        "account_service_secret",
+    )
+
+
 # --- the Rasa server (channels, tracker store) ------------------------------------------------------
-class RasaServerSettings(ProcessSettings):
+class RasaServerSettings(AppLoginVariables):
     host: str = Field("127.0.0.1", env="RASA_HOST")
     port: int = Field(5005, env="RASA_PORT", ge=1, le=65535)
     model: Path = Field(REPO_ROOT / "models", env="RASA_MODEL")
