@@ -32,7 +32,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import os
 from asyncio import CancelledError
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -44,8 +43,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.guard import chat_guard
 from channels.message_hygiene import screen_message
-from channels.rest import EMPTY_MESSAGE_PAYLOAD, bad_request, parse_body
+from channels.rest import EMPTY_MESSAGE_PAYLOAD, bad_request, parse_body, too_many_requests
 from common.app_login import (  # noqa: F401 (names the channel's tests and callers import from here)
     DEFAULT_MAX_LOGIN_AGE_S,
     HS256,
@@ -65,11 +65,10 @@ from common.app_login import (  # noqa: F401 (names the channel's tests and call
     rsa_public_key,
     verify_app_token,
 )
+from common.settings import RasaServerSettings, SettingsError, secret
 
 logger = logging.getLogger(__name__)
 
-# Only in demo mode, and only when CHANNELS_SERVICE_TOKEN is unset (the account service's demo value).
-DEMO_CHANNELS_SERVICE_TOKEN = "demo-account-service-token-channels-0001"
 # The channel's call comes before the assistant's own calls: kept short so that a customer still
 # hears about a slow service within 10 seconds.
 MAX_SERVICE_TIMEOUT_S = 2.0
@@ -91,32 +90,25 @@ class InAppSettings(AppLoginSettings):
 # --- settings -------------------------------------------------------------------------------------
 
 
-def _demo_mode(env: Mapping[str, str]) -> bool:
-    return (env.get("DEMO_MODE") or "").strip().lower() in ("1", "true", "yes", "on")
-
-
 def load_settings(environ: Mapping[str, str] | None = None) -> InAppSettings | None:
-    """The channel's settings, or None when it is not configured (then it answers 404)."""
-    env = os.environ if environ is None else environ
-    login = load_app_login_settings(env)
+    """The channel's settings (common/settings.py reads the variables), or None when it is not
+    configured (then it answers 404). The Rasa server's launcher has checked its other secrets."""
+    try:
+        env = RasaServerSettings.load(environ, check_secrets=False)
+    except SettingsError as error:
+        raise ConfigurationError(str(error)) from None
+    login = load_app_login_settings(env.app_login_variables())
     if login is None:
         return None
-    try:
-        timeout = float(env.get("ACCOUNT_SERVICE_TIMEOUT") or "4")
-    except ValueError:
-        raise ConfigurationError("ACCOUNT_SERVICE_TIMEOUT must be a number of seconds") from None
-    service_token = (env.get("CHANNELS_SERVICE_TOKEN") or "").strip() or (
-        DEMO_CHANNELS_SERVICE_TOKEN if _demo_mode(env) else None
-    )
     return InAppSettings(
         algorithm=login.algorithm,
         key=login.key,
         issuer=login.issuer,
         audience=login.audience,
         max_login_age_s=login.max_login_age_s,
-        service_url=(env.get("ACCOUNT_SERVICE_URL") or "http://localhost:8081").rstrip("/"),
-        service_token=service_token,
-        service_timeout_s=min(max(timeout, 0.5), MAX_SERVICE_TIMEOUT_S),
+        service_url=env.account_service_url.rstrip("/"),
+        service_token=secret(env.channels_service_token) or None,
+        service_timeout_s=min(env.service_timeout_s, MAX_SERVICE_TIMEOUT_S),
     )
 
 
@@ -252,6 +244,10 @@ class InAppChannel(InputChannel):
                 return bad_request(reason or "malformed request")
             sender = body["sender"]
             conversation = conversation_id(settings, login.user_id, sender)
+            guard = chat_guard()
+            address_key = guard.key(guard.request_address(request))
+            if not await guard.allow(conversation, address_key):
+                return too_many_requests(guard.settings.limit_window_s)
             refusal = await bind_login(settings, bearer_token(request) or "", sender)
             if refusal is not None:
                 return refusal
@@ -265,13 +261,14 @@ class InAppChannel(InputChannel):
                         collector,
                         conversation,
                         input_channel=self.name(),
-                        metadata=body.get("metadata"),
+                        metadata=guard.with_client(body.get("metadata"), address_key),
                     )
                 )
             except CancelledError:
                 logger.error("in-app message timed out (conversation %s)", log_ref(conversation))
-            except Exception:
-                logger.exception("in-app message failed (conversation %s)", log_ref(conversation))
+            except Exception as error:
+                failure = type(error).__name__
+                logger.error("in-app message failed (conversation %s): %s", log_ref(conversation), failure)
             # The app knows its conversation by its own sender; the derived ID stays on the server.
             said_first = [{"recipient_id": sender, "text": warning} for warning in warnings]
             return response.json(

@@ -254,6 +254,7 @@ class RasaServerSettings(AppLoginVariables):
     # Pages allowed to open the widget's socket.io connection (Origin header), comma-separated.
     widget_origins: str = Field("", env="WIDGET_ORIGINS")
     account_service_url: str = Field("http://localhost:8081", env="ACCOUNT_SERVICE_URL")
+    service_timeout_s: float = Field(4.0, env="ACCOUNT_SERVICE_TIMEOUT", gt=0, le=5)
     handoff_timeout_s: float = Field(2.0, env="HANDOFF_TIMEOUT_S", gt=0, le=2.0)
     # The plain REST channel: on in demo mode (for curl), off in production unless asked for.
     rest_channel: bool | None = Field(None, env="REST_CHANNEL")
