@@ -27,7 +27,12 @@ wait_healthy() {  # name url seconds
 pids+=($!)
 wait_healthy "account service" "http://localhost:$ACCOUNT_SERVICE_PORT/health" 60
 
-.venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" >var/actions.log 2>&1 &
+# Rasa presents this token to the action server (endpoints.yml); made once under var/ when unset.
+if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then
+  [ -s var/action-server-token ] || (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' >var/action-server-token)
+  export ACTION_SERVER_TOKEN="$(cat var/action-server-token)"
+fi
+.venv/bin/python -m actions.server --port "$ACTION_PORT" >var/actions.log 2>&1 &
 pids+=($!)
 wait_healthy "action server" "http://localhost:$ACTION_PORT/health" 60
 

@@ -56,6 +56,7 @@ def stop(process: subprocess.Popen) -> None:
 
 
 DEMO_TOKEN = "demo-account-service-token"
+ACTION_SERVER_TOKEN = "e2e-action-server-token-0123456789abcdef"  # Rasa sends it (endpoints.yml)
 
 
 class Assistant:
@@ -148,6 +149,7 @@ def _assistant(tmp_path_factory: pytest.TempPathFactory, stack: ExitStack) -> It
         "ACCOUNT_PUBLIC_URL": service_url,
         "ACCOUNT_SERVICE_URL": proxy_url,
         "ACCOUNT_SERVICE_TOKEN": DEMO_TOKEN,
+        "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN,
         "DEMO_MODE": "1",
         # Agents on the chat whatever the time; tests switch to never with POST /demo/agent-hours.
         "AGENT_HOURS": "always",
@@ -178,19 +180,7 @@ def _assistant(tmp_path_factory: pytest.TempPathFactory, stack: ExitStack) -> It
         )
         wait_until_healthy(f"{proxy_url}/__health", processes[-1], 30, logs["proxy"])
         processes.append(
-            start(
-                [
-                    str(VENV_BIN / "rasa"),
-                    "run",
-                    "actions",
-                    "--actions",
-                    "actions",
-                    "--port",
-                    str(action_port),
-                ],
-                env,
-                logs["actions"],
-            )
+            start([sys.executable, "-m", "actions.server", "--port", str(action_port)], env, logs["actions"])
         )
         wait_until_healthy(f"http://127.0.0.1:{action_port}/health", processes[-1], 60, logs["actions"])
         processes.append(
