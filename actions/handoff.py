@@ -42,7 +42,7 @@ def topic(tracker: Tracker) -> str:
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            if name not in NOT_A_TOPIC:
+            if isinstance(name, str) and name not in NOT_A_TOPIC:
                 return name
     return "general"
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from actions.parsing import parse_birth_date, parse_code, parse_last_four, parse_user_id, words
 from common.account_client import (
     ChallengeStarted,
+    Channel,
     CodeExpired,
     Locked,
     NoChallenge,
@@ -72,7 +73,7 @@ async def next_step_up_question(turn: Turn) -> str | None:
 
 async def send_code(turn: Turn, purpose: Purpose, channel: str = "sms") -> None:
     """Asks the service for a code and says what happened; a refusal ends the task."""
-    kind = "email" if channel == "email" else "sms"
+    kind: Channel = "email" if channel == "email" else "sms"
     if purpose == "verify":
         if (turn.slot("identity_route") or "user_id") == "user_id":
             outcome = await turn.service.start_challenge("verify", kind, user_id=turn.slot("user_id"))

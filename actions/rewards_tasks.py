@@ -109,7 +109,7 @@ class RewardsForm(TaskForm):
             turn.say("utter_service_error")
             turn.finish("error")
             return False
-        options = [
+        options: list[dict[str, Any]] = [
             {
                 "name": str(option["name"]),
                 "points_needed": int(option["points_needed"]),
@@ -118,11 +118,12 @@ class RewardsForm(TaskForm):
             }
             for option in reply.get("options") or []
         ]
-        rewards = {"points": int(reply.get("points") or 0), "options": options}
+        points = int(reply.get("points") or 0)
+        rewards = {"points": points, "options": options}
         turn.set(rewards_current=rewards)
         if not affordable(rewards):
-            smallest = min((option["points_needed"] for option in options), default=0)
-            turn.say("utter_redeem_not_enough", points=f"{rewards['points']:,}", smallest=f"{smallest:,}")
+            smallest = min((int(option["points_needed"]) for option in options), default=0)
+            turn.say("utter_redeem_not_enough", points=f"{points:,}", smallest=f"{smallest:,}")
             turn.finish("declined")
             return False
         said = turn.slot("redeem_said") or {}
@@ -130,7 +131,7 @@ class RewardsForm(TaskForm):
         if option is not None:
             turn.set(redeem_option=option["name"])
             if said.get("points"):
-                self.take_points(turn, option, rewards["points"], int(said["points"]))
+                self.take_points(turn, option, points, int(said["points"]))
         return True
 
     async def wants_change(self, turn: Turn) -> bool:

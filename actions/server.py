@@ -126,9 +126,10 @@ def create_app(settings: ActionSettings, *, name: str = "action_server") -> Sani
         logger.error("request failed: %s at %s", type(exception).__name__, frame_positions(exception))
         return error(500, "internal_error")
 
-    @app.listener("after_server_stop")
-    async def close_client(*_: Any) -> None:
+    async def close_client(_app: Sanic, _loop: Any) -> None:
         await close_shared_session()
+
+    app.register_listener(close_client, "after_server_stop")
 
     return app
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json as jsonlib
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
@@ -389,6 +390,18 @@ def _text(value: Any) -> str | None:
 
 
 def _log_failure(method: str, path: str, reason: str) -> None:
-    # The route without its IDs: a conversation ID in a path is a credential today.
-    route = "/".join("…" if index > 2 else part for index, part in enumerate(path.split("/")))
-    logger.warning("account service call failed: %s %s (%s)", method, route, reason)
+    logger.warning("account service call failed: %s %s (%s)", method, route_of(path), reason)
+
+
+_ROUTE_WORD = re.compile(r"^[a-z]+(?:-[a-z]+)*$")
+
+
+def route_of(path: str) -> str:
+    """The path with every segment that is not a route word masked: conversation IDs (today a
+    credential), challenge IDs and card digits never reach the log."""
+    parts = path.split("/")
+    masked = [
+        part if not part or (_ROUTE_WORD.match(part) and parts[index - 1] != "sessions") else "{…}"
+        for index, part in enumerate(parts)
+    ]
+    return "/".join(masked)
