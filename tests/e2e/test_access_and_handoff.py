@@ -13,7 +13,7 @@ def test_a_password_reset_link_is_emailed_and_lasts_an_hour(assistant, chat):
 def test_a_locked_account_is_answered_at_once_without_a_user_id(assistant, chat):
     sent_before = len(assistant.outbox("jordan.reyes"))
     answered = chat.say("I'm locked out of my account")
-    assert "User ID?" not in answered and "can't reach" not in answered
+    assert "What's your User ID" not in answered and "can't reach" not in answered
     assert "unlocks by itself" in answered and "resetting your password" in answered
     assert "back of your card" in answered
     assert "identity check in this chat" not in answered

@@ -73,8 +73,8 @@ CONFIRMATIONS = [
     Confirmation(
         "payment",
         "alex.morgan",
-        "pay $20 today from my card ending 2002",
-        (),
+        "pay my bill",
+        ("2002", "$20", "today"),
         "Just to confirm: pay $20.00",
         "haven't made any payment",
         payment_state,
@@ -128,7 +128,9 @@ CONFIRMATIONS = [
 
 
 def reach(chat: Chat, confirmation: Confirmation) -> str:
-    """From anywhere in a verified chat to the confirmation question."""
+    """From anywhere in a verified chat to the confirmation question: "stop" leaves whatever
+    task a message started (nothing done), then the request and its answers."""
+    chat.say("stop")
     reply = chat.say(confirmation.request)
     for answer in confirmation.answers:
         reply = chat.say(answer)
@@ -173,7 +175,9 @@ def test_the_yes_button_is_a_yes_and_the_no_button_a_no(assistant):
     """The buttons send /affirm and /deny; the SMS channel maps a numbered choice to the same
     payloads (channels/choices.py), so "1" on SMS is this yes."""
     chat = Chat(assistant)
-    chat.verify("pay $20 today from my card ending 2002", "alex.morgan")
+    chat.verify("pay my bill", "alex.morgan")
+    for answer in CONFIRMATIONS[0].answers:
+        chat.say(answer)
     assert chat.buttons == ["/affirm", "/deny"]
     before = payment_state(assistant, chat)
     assert "haven't made any payment" in chat.say("/deny")
