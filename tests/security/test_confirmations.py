@@ -88,6 +88,16 @@ CONFIRMATIONS = [
         "autopay is unchanged",
         autopay_state,
     ),
+    # After the one above: its control leaves autopay on, so there is something to cancel.
+    Confirmation(
+        "autopay cancel",
+        "alex.morgan",
+        "cancel my autopay",
+        ("2010",),
+        "cancel autopay for your card ending 2010",
+        "autopay is unchanged",
+        autopay_state,
+    ),
     Confirmation(
         "fraud report",
         "sam.lee",
@@ -103,6 +113,15 @@ CONFIRMATIONS = [
         "I need to update my email address",
         (NEW_EMAIL,),
         f"change your email address to {NEW_EMAIL}",
+        "details are unchanged",
+        profile_state,
+    ),
+    Confirmation(
+        "address change",
+        "jordan.reyes",
+        "I moved, please update my address",
+        ("17 Elm Street, Springfield, IL 62704",),
+        "change your mailing address to 17 Elm Street",
         "details are unchanged",
         profile_state,
     ),
