@@ -56,6 +56,10 @@ async def next_identity_question(turn: Turn) -> str | None:
     for slot in ROUTE_SLOTS[route]:
         if turn.slot(slot) is None:
             return slot
+    if turn.slot("identity_code") is not None:
+        # This conversation was verified, and the session has ended since (idle, or ended by the
+        # service): check again with a new code rather than ask for one that was never sent.
+        turn.set(identity_code=None, challenge_id=None)
     if turn.slot("challenge_id") is None:
         await send_code(turn, "verify", turn.slot("code_channel") or "sms")
         if turn.slot("task_outcome") is not None:

@@ -296,3 +296,14 @@ async def test_a_task_with_the_service_down_says_so_and_offers_self_service(serv
     said = await Dialogue("check_balance").say("what's my balance", intent="check_balance")
     assert said == ["utter_service_unavailable", "utter_check_balance"]
     assert len(service.calls) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_session_that_ends_mid_task_is_checked_again_with_a_new_code(service):
+    chat = await at_payment_confirmation(service)
+    chat.slots.update(user_id="alex.morgan", identity_code="verified", challenge_id="ch_old")
+    service.verified = False
+    said = await chat.say("yes")
+    assert said == ["utter_code_sent_if_match"] and chat.asks == "identity_code"
+    assert chat.slots["challenge_id"] != "ch_old" and not service.changes()
+    assert service.called("POST", "/identity/challenges")[-1]["json"]["user_id"] == "alex.morgan"
