@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from actions.identity import clock_time, validate_user_id
-from actions.task_form import TaskAction, TaskForm, Turn
+from actions import identity
+from actions.identity import clock_time
+from actions.task_form import TaskAction, TaskForm, Turn, say_refused
 
 
 # --- find_user_id: identified by card last four and date of birth, then a code ------------------
 class FindUserIdForm(TaskForm):
     task = "find_user_id"
     identity_route = "card"
+    # The reminder is sent somewhere: a code younger than 5 minutes (the check itself gives one;
+    # an in-app session is asked for a fresh code).
+    needs_fresh_code = True
 
     async def start(self, turn: Turn) -> None:
         await super().start(turn)
         # Someone who forgot the User ID cannot give it: always the card route.
         turn.set(identity_route="card")
+
+    async def validate_identity_code(self, turn: Turn) -> bool:
+        return await identity.validate_identity_code(turn, user_id_allowed=False)
 
 
 class ActionSendUserId(TaskAction):
@@ -24,16 +31,17 @@ class ActionSendUserId(TaskAction):
     self_service_response = "utter_find_user_id"
 
     async def perform(self, turn: Turn) -> None:
-        status, reply = await turn.service.me("POST", "/user-id-reminder")
-        if status == 200:
-            turn.say("utter_user_id_sent", destination=reply["sent_to"])
+        reply = await turn.service.me("POST", "/user-id-reminder")
+        if reply.status == 200:
+            turn.say("utter_user_id_sent", destination=reply.get("sent_to"))
         else:
-            turn.say("utter_service_error")
+            say_refused(turn, reply)
 
 
 # --- reset_password: User ID and a code, then a link by email -------------------------------------
 class ResetPasswordForm(TaskForm):
     task = "reset_password"
+    needs_fresh_code = True
 
 
 class ActionSendPasswordReset(TaskAction):
@@ -43,38 +51,27 @@ class ActionSendPasswordReset(TaskAction):
     self_service_response = "utter_reset_password"
 
     async def perform(self, turn: Turn) -> None:
-        status, reply = await turn.service.me("POST", "/password-reset")
-        if status == 200:
+        reply = await turn.service.me("POST", "/password-reset")
+        if reply.status == 200:
             minutes = int(reply.get("expires_in", 3600)) // 60
             lifetime = (
                 f"{minutes // 60} hour" + ("s" if minutes > 60 else "")
                 if minutes % 60 == 0
                 else f"{minutes} minutes"
             )
-            turn.say("utter_password_reset_sent", destination=reply["sent_to"], lifetime=lifetime)
+            turn.say("utter_password_reset_sent", destination=reply.get("sent_to"), lifetime=lifetime)
         else:
-            turn.say("utter_service_error")
+            say_refused(turn, reply)
 
 
-# --- account_locked: the User ID only, no code (a locked customer is sent none) -------------------
+# --- account_locked: no questions ----------------------------------------------------------------
 class AccountLockedForm(TaskForm):
+    """Answers at once: whether this conversation's identity check is paused after wrong codes,
+    and how a locked online account unlocks. It asks for no User ID: a lookup by User ID would
+    tell a stranger whose access is locked."""
+
     task = "account_locked"
-    task_slots = ("user_id",)
     needs_identity = False
-
-    async def questions(self, turn: Turn) -> tuple[str, ...]:
-        session = await turn.session()
-        if session is not None and turn.slot("user_id") is None:
-            turn.set(user_id=session["user_id"])
-        return self.task_slots
-
-    async def validate_user_id(self, turn: Turn) -> bool:
-        understood = await validate_user_id(turn)
-        if turn.slot("identity_route") == "card":
-            # "I forgot it too": the lock status needs the User ID; a reminder is another task.
-            turn.set(identity_route=None)
-            turn.finish("switch:find_user_id")
-        return understood
 
 
 class ActionCheckAccountLock(TaskAction):
@@ -84,12 +81,7 @@ class ActionCheckAccountLock(TaskAction):
     self_service_response = "utter_account_locked"
 
     async def perform(self, turn: Turn) -> None:
-        status, reply = await turn.service.call(
-            "GET", "/access/lock-status", params={"user_id": turn.slot("user_id")}
-        )
-        if status != 200:
-            turn.say("utter_service_error")
-        elif reply.get("locked"):
-            turn.say("utter_lock_status_locked", until=clock_time(reply.get("locked_until")))
-        else:
-            turn.say("utter_lock_status_unlocked")
+        status = await turn.service.lock_status()
+        if status.locked:
+            turn.say("utter_identity_check_paused", until=clock_time(status.locked_until))
+        turn.say("utter_account_locked")

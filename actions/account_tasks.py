@@ -1,4 +1,4 @@
-"""Account tasks done in chat: balance, transactions, statements, rewards."""
+"""Account tasks done in chat: balance, transactions, statements (rewards: rewards_tasks.py)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ MAX_TRANSACTIONS = 20
 
 
 async def load_accounts(turn: Turn) -> list[dict[str, Any]]:
-    status, reply = await turn.service.me("GET", "/accounts")
-    return list(reply.get("accounts") or []) if status == 200 else []
+    reply = await turn.service.me("GET", "/accounts")
+    return list(reply.get("accounts") or []) if reply.status == 200 else []
 
 
 def as_card(account: dict[str, Any]) -> dict[str, Any]:
@@ -98,8 +98,8 @@ class ActionShowRecentTransactions(TaskAction):
             else [a["card_last_four"] for a in accounts]
         )
         for last_four in cards:
-            status, reply = await turn.service.me("GET", "/transactions", card=last_four, limit=count)
-            items = reply.get("transactions") or [] if status == 200 else []
+            reply = await turn.service.me("GET", "/transactions", card=last_four, limit=count)
+            items = reply.get("transactions") or [] if reply.status == 200 else []
             product = next((a["product"] for a in accounts if a["card_last_four"] == last_four), "card")
             if items:
                 turn.say(
@@ -145,16 +145,16 @@ class ActionShowStatements(TaskAction):
 
     async def perform(self, turn: Turn) -> None:
         card = turn.slot("card_last_four")
-        status, reply = await turn.service.me("GET", "/statements", card=card)
-        statements = reply.get("statements") or [] if status == 200 else []
+        reply = await turn.service.me("GET", "/statements", card=card)
+        statements = reply.get("statements") or [] if reply.status == 200 else []
         if not statements:
             turn.say("utter_statements_none", card=card)
             return
         month = turn.slot("statement_month")
         chosen = next((s for s in statements if month and int(s["period"][5:7]) == int(month)), statements[0])
         lines = [f"{s['period']}: {money(s['balance'], s.get('currency', 'USD'))}" for s in statements[:6]]
-        status, link = await turn.service.me("POST", f"/statements/{chosen['id']}/link")
-        if status not in (200, 201):
+        link = await turn.service.me("POST", f"/statements/{chosen['id']}/link")
+        if link.status not in (200, 201):
             turn.say(
                 "utter_statements_list",
                 card=card,
@@ -169,29 +169,6 @@ class ActionShowStatements(TaskAction):
             card=card,
             statements=bulleted(lines),
             period=chosen["period"],
-            url=link["url"],
+            url=link.get("url"),
             minutes=max(1, int(link.get("expires_in", 600)) // 60),
         )
-
-
-# --- rewards -----------------------------------------------------------------------------------------
-class RewardsForm(TaskForm):
-    task = "rewards"
-
-
-class ActionShowRewards(TaskAction):
-    task = "rewards"
-    action_name = "action_show_rewards"
-    form = RewardsForm
-    self_service_response = "utter_rewards"
-
-    async def perform(self, turn: Turn) -> None:
-        status, reply = await turn.service.me("GET", "/rewards")
-        if status != 200:
-            turn.say("utter_service_error")
-            return
-        options = [
-            f"{option['name']}: from {int(option['points_needed']):,} points"
-            for option in reply.get("options", [])
-        ]
-        turn.say("utter_rewards_summary", points=f"{int(reply['points']):,}", options=bulleted(options))

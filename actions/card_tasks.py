@@ -11,16 +11,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account_tasks import transaction_line
 from actions.cards_on_file import CardChoice
+from actions.confirmation import AFFIRM_PAYLOAD, DENY_PAYLOAD
 from actions.formatting import day, money, numbered
 from actions.parsing import parse_choice, parse_item_numbers
-from actions.task_form import TaskAction, TaskForm, Turn, confirmation
+from actions.task_form import TaskAction, TaskForm, Turn, confirmation, say_refused
 
 FRAUD_LIST_SIZE = 8
 DISPUTE_LIST_SIZE = 10
-
-
-def error_of(reply: Any) -> str | None:
-    return reply.get("error") if isinstance(reply, dict) else None
+YES_NO_BUTTONS = [{"title": "Yes", "payload": AFFIRM_PAYLOAD}, {"title": "No", "payload": DENY_PAYLOAD}]
 
 
 # --- activate, freeze, unfreeze: one call each -------------------------------------------------------
@@ -57,10 +55,10 @@ class CardStatusAction(TaskAction):
 
     async def perform(self, turn: Turn) -> None:
         card = turn.slot("card_last_four")
-        status, reply = await turn.service.me("POST", f"/cards/{card}/{self.verb}")
-        if status == 200:
+        reply = await turn.service.me("POST", f"/cards/{card}/{self.verb}")
+        if reply.status == 200:
             turn.say(self.done_response, card=card, product=reply.get("product", "card"))
-        elif error_of(reply) == "wrong_status":
+        elif reply.error == "wrong_status":
             turn.say(self.form.no_card_response, card=card, status=reply.get("status", ""))
         else:
             turn.say("utter_service_error")
@@ -115,10 +113,14 @@ REPLACEMENT_REASONS = {
 
 
 class ReplaceCardForm(CardChoice, TaskForm):
+    """A replacement sends a card to the address on file (and for a lost or stolen card blocks
+    the old one): a confirmation, and a code younger than 5 minutes."""
+
     task = "replace_card"
-    task_slots = ("card_last_four", "replacement_reason")
+    task_slots = ("card_last_four", "replacement_reason", "replacement_confirmed")
     extra_slots = ("card_options",)
     card_statuses = ("active", "inactive", "frozen")
+    needs_fresh_code = True
 
     async def prefill(self, turn: Turn) -> None:
         turn.set(replacement_reason=parse_choice(turn.text, REPLACEMENT_REASONS))
@@ -134,6 +136,30 @@ class ReplaceCardForm(CardChoice, TaskForm):
         turn.set(replacement_reason=reason)
         return True
 
+    async def wants_change(self, turn: Turn) -> bool:
+        return turn.slot("replacement_confirmed") is True
+
+    async def validate_replacement_confirmed(self, turn: Turn) -> bool:
+        return confirmation(turn, "replacement_confirmed", "utter_replacement_not_ordered")
+
+
+class ActionAskReplacementConfirmed(Action):
+    def name(self) -> str:
+        return "action_ask_replacement_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        damaged = tracker.get_slot("replacement_reason") == "damaged"
+        dispatcher.utter_message(
+            response="utter_ask_replacement_confirmed_damaged"
+            if damaged
+            else "utter_ask_replacement_confirmed",
+            card=tracker.get_slot("card_last_four"),
+            buttons=YES_NO_BUTTONS,
+        )
+        return []
+
 
 class ActionReplaceCard(TaskAction):
     task = "replace_card"
@@ -143,12 +169,17 @@ class ActionReplaceCard(TaskAction):
 
     async def perform(self, turn: Turn) -> None:
         card, reason = turn.slot("card_last_four"), turn.slot("replacement_reason")
-        status, reply = await turn.service.me("POST", "/replacements", card_last_four=card, reason=reason)
-        if status != 201:
-            turn.say("utter_service_error")
+        reply = await turn.service.me("POST", "/replacements", card_last_four=card, reason=reason)
+        if reply.status != 201:
+            say_refused(turn, reply)
             return
         response = "utter_card_replaced_damaged" if reason == "damaged" else "utter_card_replaced_blocked"
-        turn.say(response, card=card, reference=reply["reference"], delivery=day(reply["estimated_delivery"]))
+        turn.say(
+            response,
+            card=card,
+            reference=reply.get("reference"),
+            delivery=day(reply.get("estimated_delivery")),
+        )
 
 
 # --- card_declined -----------------------------------------------------------------------------------
@@ -171,12 +202,12 @@ class ActionExplainCardDeclined(TaskAction):
 
     async def perform(self, turn: Turn) -> None:
         card = turn.slot("card_last_four")
-        status, reply = await turn.service.me("GET", f"/cards/{card}/decline-check")
-        if status != 200:
+        reply = await turn.service.me("GET", f"/cards/{card}/decline-check")
+        if reply.status != 200:
             turn.say("utter_service_error")
             return
         available = money(reply.get("available_credit", 0), reply.get("currency", "USD"))
-        turn.say(f"utter_declined_{reply['reason']}", card=card, available=available)
+        turn.say(f"utter_declined_{reply.get('reason', 'none')}", card=card, available=available)
 
 
 # --- report_fraud ------------------------------------------------------------------------------------
@@ -210,8 +241,8 @@ async def list_transactions(turn: Turn, size: int) -> None:
     """Keeps the latest charges (id and line) for a numbered choice; payments and credits are
     not something to report or dispute."""
     card = turn.slot("card_last_four")
-    status, reply = await turn.service.me("GET", "/transactions", card=card, limit=50)
-    items = (reply or {}).get("transactions") or [] if status == 200 else []
+    reply = await turn.service.me("GET", "/transactions", card=card, limit=50)
+    items = reply.get("transactions") or [] if reply.status == 200 else []
     charges = [item for item in items if Decimal(item["amount"]) > 0][:size]
     turn.set(listed_transactions=[{"id": item["id"], "line": transaction_line(item)} for item in charges])
 
@@ -247,7 +278,7 @@ class ActionAskFraudConfirmed(Action):
             response="utter_ask_fraud_confirmed",
             card=tracker.get_slot("card_last_four"),
             transactions=numbered(lines),
-            buttons=[{"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"}],
+            buttons=YES_NO_BUTTONS,
         )
         return []
 
@@ -260,17 +291,17 @@ class ActionReportFraud(TaskAction):
 
     async def perform(self, turn: Turn) -> None:
         card = turn.slot("card_last_four")
-        status, reply = await turn.service.me(
+        reply = await turn.service.me(
             "POST", "/fraud-reports", card_last_four=card, transaction_ids=turn.slot("fraud_transactions")
         )
-        if status != 201:
+        if reply.status != 201:
             turn.say("utter_service_error")
             return
         replacement = reply.get("replacement") or {}
         turn.say(
             "utter_fraud_reported",
             card=card,
-            reference=reply["reference"],
+            reference=reply.get("reference"),
             delivery=day(replacement["estimated_delivery"]) if replacement else "soon",
         )
 
@@ -348,20 +379,20 @@ class ActionDisputeCharge(TaskAction):
     self_service_response = "utter_dispute_charge"
 
     async def perform(self, turn: Turn) -> None:
-        status, reply = await turn.service.me(
+        reply = await turn.service.me(
             "POST",
             "/disputes",
             transaction_id=turn.slot("dispute_transaction"),
             reason=turn.slot("dispute_reason"),
         )
-        if status == 201:
+        if reply.status == 201:
             transaction = reply.get("transaction") or {}
             turn.say(
                 "utter_dispute_opened",
-                reference=reply["reference"],
+                reference=reply.get("reference"),
                 merchant=transaction.get("merchant", "the merchant"),
             )
-        elif error_of(reply) == "already_disputed":
+        elif reply.error == "already_disputed":
             turn.say("utter_dispute_exists")
         else:
             turn.say("utter_service_error")

@@ -44,8 +44,8 @@ def match_card(hint: str | None, cards: list[dict[str, Any]]) -> str | None:
 
 
 async def load_cards(turn: Turn) -> list[dict[str, Any]]:
-    status, reply = await turn.service.me("GET", "/cards")
-    if status != 200:
+    reply = await turn.service.me("GET", "/cards")
+    if reply.status != 200:
         return []
     return list(reply.get("cards") or [])
 

@@ -8,7 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.service_client import AccountService, ServiceUnavailable
+from actions.turn_service import TurnService
+from common.account_client import Reply, ServiceUnavailable
 from privacy.redaction import redact
 
 TRANSCRIPT_MESSAGES = 30
@@ -41,7 +42,7 @@ def topic(tracker: Tracker) -> str:
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            if name not in NOT_A_TOPIC:
+            if isinstance(name, str) and name not in NOT_A_TOPIC:
                 return name
     return "general"
 
@@ -53,29 +54,29 @@ class ActionHandOff(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        service = AccountService(tracker.sender_id)
-        body = {
-            "conversation_id": tracker.sender_id,
-            "topic": topic(tracker),
-            "transcript": transcript(tracker),
-        }
+        service = TurnService.for_tracker(tracker)
         try:
-            status, reply = await service.call("POST", "/handoffs", body=body)
+            reply: Reply | None = await service.open_handoff(topic(tracker), transcript(tracker))
         except ServiceUnavailable:
-            status, reply = 0, None
-        if status == 201 and reply.get("agents_available") is False:
+            reply = None
+        if reply is not None and reply.status == 201 and reply.get("agents_available") is False:
             # Outside agent hours: the website channel keeps the next message for the team.
             dispatcher.utter_message(
                 response="utter_handoff_after_hours",
-                reference=reply["reference"],
+                reference=reply.get("reference"),
                 agent_hours=str(reply.get("agent_hours") or "during opening hours"),
             )
-        elif status == 201:
+        elif reply is not None and reply.status == 201:
             dispatcher.utter_message(
                 response="utter_handoff_opened",
-                reference=reply["reference"],
+                reference=reply.get("reference"),
                 wait=max(1, int(reply.get("estimated_wait_minutes") or 1)),
             )
+        elif reply is not None and reply.status == 200 and reply.get("reference"):
+            # A handoff of this conversation is already open: the same one, not a second case.
+            dispatcher.utter_message(response="utter_handoff_already_open", reference=reply.get("reference"))
+        elif reply is not None and reply.status == 429:
+            dispatcher.utter_message(response="utter_handoff_too_many")
         else:
             dispatcher.utter_message(response="utter_human_handoff")
         # Wait for the customer. Reached as a form's follow-up (a person asked for mid-task), the

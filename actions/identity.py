@@ -2,15 +2,31 @@
 
 The account service decides everything (whether the details match, whether a code is right,
 lockouts, limits); this module only asks, passes the answers on and words the outcome. The
-code itself is read from the message text and never put in a slot.
+answer to a User ID (or card and date of birth) is the same whether or not the details match:
+"if those details match our records, I've sent a code". Nothing said here, including the hint
+for a customer whose code did not come, tells whether a User ID exists. The code itself is read
+from the message text and never put in a slot.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import re
+from typing import TYPE_CHECKING
 
 from actions.parsing import parse_birth_date, parse_code, parse_last_four, parse_user_id, words
-from actions.service_client import ServiceUnavailable
+from common.account_client import (
+    ChallengeStarted,
+    Channel,
+    CodeExpired,
+    Locked,
+    NoChallenge,
+    NotVerified,
+    Purpose,
+    TooManyAttempts,
+    UnexpectedAnswer,
+    Verified,
+    WrongCode,
+)
 
 if TYPE_CHECKING:
     from actions.task_form import Turn
@@ -30,7 +46,8 @@ NOT_AN_ID_INTENTS = {
 }
 FORGOT_WORDS = {"forgot", "forgotten", "remember", "dunno"}
 RESEND_WORDS = {"resend", "again", "another", "new", "didn't", "didnt", "haven't", "havent", "never", "not"}
-MAX_NO_MATCH = 3
+# "my user ID is …", "username: …": a User ID said as one, even if it is a plain word.
+_NAMED_AS_ID = re.compile(r"\b(?:user\s*id|userid|user\s*name|username|login)\b", re.IGNORECASE)
 
 
 # --- questions ---------------------------------------------------------------------------------
@@ -39,69 +56,69 @@ async def next_identity_question(turn: Turn) -> str | None:
     for slot in ROUTE_SLOTS[route]:
         if turn.slot(slot) is None:
             return slot
-    channel = turn.slot("code_channel") or "sms"
-    if turn.slot("challenge_id") is None and not await send_code(turn, "verify", channel):
+    if turn.slot("identity_code") is not None:
+        # This conversation was verified, and the session has ended since (idle, or ended by the
+        # service): check again with a new code rather than ask for one that was never sent.
+        turn.set(identity_code=None, challenge_id=None)
+    if turn.slot("challenge_id") is None:
+        await send_code(turn, "verify", turn.slot("code_channel") or "sms")
         if turn.slot("task_outcome") is not None:
             return None
-        return ROUTE_SLOTS[turn.slot("identity_route") or "user_id"][0]
     return "identity_code"
 
 
 async def next_step_up_question(turn: Turn) -> str | None:
-    if turn.slot("confirm_challenge_id") is None and not await send_code(turn, "confirm"):
-        return None
+    if turn.slot("confirm_challenge_id") is None:
+        await send_code(turn, "confirm", turn.slot("code_channel") or "sms")
+        if turn.slot("task_outcome") is not None:
+            return None
     return "confirm_code"
 
 
-async def send_code(turn: Turn, purpose: str, channel: str = "sms") -> bool:
-    """Asks the service to send a code; True when one was sent."""
-    body: dict[str, Any] = {
-        "conversation_id": turn.service.conversation_id,
-        "channel": channel,
-        "purpose": purpose,
-    }
+async def send_code(turn: Turn, purpose: Purpose, channel: str = "sms") -> None:
+    """Asks the service for a code and says what happened; a refusal ends the task."""
+    kind: Channel = "email" if channel == "email" else "sms"
     if purpose == "verify":
         if (turn.slot("identity_route") or "user_id") == "user_id":
-            body["user_id"] = turn.slot("user_id")
+            outcome = await turn.service.start_challenge("verify", kind, user_id=turn.slot("user_id"))
         else:
-            body["card_last_four"] = turn.slot("identity_card")
-            body["date_of_birth"] = turn.slot("date_of_birth")
-    status, reply = await turn.service.call("POST", "/identity/challenges", body=body)
-    if status == 201:
-        challenge_slot = "challenge_id" if purpose == "verify" else "confirm_challenge_id"
-        turn.set(**{challenge_slot: reply["challenge_id"], "code_destination": reply["masked_destination"]})
-        how = "by email to" if reply.get("channel") == "email" else "by text message to"
-        turn.say("utter_code_sent", how=how, destination=reply["masked_destination"])
-        return True
-    handle_refusal(turn, status, reply)
-    return False
-
-
-def handle_refusal(turn: Turn, status: int, reply: Any) -> None:
-    error = reply.get("error") if isinstance(reply, dict) else None
-    if status == 404 and error == "no_match":
-        misses = int(turn.slot("form_retries") or 0) + 1
-        route = turn.slot("identity_route") or "user_id"
-        turn.set(**{slot: None for slot in ROUTE_SLOTS[route]}, form_retries=misses)
-        if misses >= MAX_NO_MATCH:
-            turn.say("utter_identity_gave_up")
-            turn.finish("gave_up")
-        else:
-            turn.say(f"utter_identity_no_match_{route}")
-    elif status == 423:
-        turn.say("utter_online_access_locked", until=clock_time(reply.get("locked_until")))
-        turn.finish("locked")
-    elif status == 429:
-        minutes = max(1, round(int(reply.get("retry_after") or 60) / 60))
-        turn.say("utter_too_many_codes", minutes=minutes)
-        turn.finish("too_many_codes")
+            outcome = await turn.service.start_challenge(
+                "verify",
+                kind,
+                card_last_four=turn.slot("identity_card"),
+                date_of_birth=turn.slot("date_of_birth"),
+            )
     else:
-        raise ServiceUnavailable(f"unexpected answer {status}")
+        outcome = await turn.service.start_challenge("confirm", kind)
+    match outcome:
+        case ChallengeStarted() if purpose == "verify":
+            turn.set(challenge_id=outcome.challenge_id, code_destination=None)
+            # The same words whether or not the details matched, and no destination.
+            on_file = (
+                "the email address on file" if outcome.channel == "email" else "the phone number on file"
+            )
+            turn.say("utter_code_sent_if_match", on_file=on_file)
+        case ChallengeStarted():
+            turn.set(confirm_challenge_id=outcome.challenge_id, code_destination=outcome.masked_destination)
+            how = "by email to" if outcome.channel == "email" else "by text message to"
+            turn.say(
+                "utter_code_sent", how=how, destination=outcome.masked_destination or "your contact on file"
+            )
+        case TooManyAttempts(retry_after=seconds):
+            turn.say("utter_too_many_codes", minutes=max(1, round(seconds / 60)))
+            turn.finish("too_many_codes")
+        case Locked(locked_until=until):
+            turn.say("utter_identity_check_locked", until=clock_time(until))
+            turn.finish("locked")
+        case NotVerified():
+            # The verified session ended (idle, or ended elsewhere) before the fresh check.
+            turn.say("utter_session_ended")
+            turn.finish("session_ended")
 
 
 def clock_time(instant: str | None) -> str:
     """ "10:42 UTC" from an ISO instant."""
-    if not instant:
+    if not instant or len(instant) < 16:
         return "later"
     return f"{instant[11:16]} UTC"
 
@@ -111,20 +128,28 @@ async def validate_user_id(turn: Turn) -> bool:
     said = set(words(turn.text))
     intent, confidence = turn.intent
     if said & FORGOT_WORDS or (intent == "find_user_id" and confidence >= 0.5):
-        turn.set(identity_route="card", user_id=None)
-        turn.say("utter_identity_by_card")
+        switch_to_card(turn)
         return True
     user_id = parse_user_id(turn.text)
     if user_id is None:
         return False
-    if "email" in said or "e-mail" in turn.text.lower():
-        turn.set(code_channel="email")
     # A plain word ("help", "thanks") is far likelier to be said than to be a User ID.
     plain_word = user_id.isalpha()
     if plain_word and intent in NOT_AN_ID_INTENTS and confidence >= 0.7:
         return False
-    turn.set(user_id=user_id)
+    take_user_id(turn, user_id)
     return True
+
+
+def take_user_id(turn: Turn, user_id: str) -> None:
+    if "email" in set(words(turn.text)) or "e-mail" in turn.text.lower():
+        turn.set(code_channel="email")
+    turn.set(user_id=user_id)
+
+
+def switch_to_card(turn: Turn) -> None:
+    turn.set(identity_route="card", user_id=None, challenge_id=None, identity_code=None)
+    turn.say("utter_identity_by_card")
 
 
 async def validate_identity_card(turn: Turn) -> bool:
@@ -143,43 +168,71 @@ async def validate_date_of_birth(turn: Turn) -> bool:
     return True
 
 
-async def validate_identity_code(turn: Turn) -> bool:
+async def validate_identity_code(turn: Turn, *, user_id_allowed: bool = True) -> bool:
+    if parse_code(turn.text) is None:
+        said = set(words(turn.text))
+        if said & FORGOT_WORDS and (turn.slot("identity_route") or "user_id") == "user_id":
+            switch_to_card(turn)
+            return True
+        new_user_id = user_id_allowed and another_user_id(turn)
+        if new_user_id:
+            # Start over with the User ID given now; the next question sends a new code.
+            turn.set(identity_route="user_id", identity_card=None, date_of_birth=None)
+            turn.set(challenge_id=None, identity_code=None, code_channel=None)
+            take_user_id(turn, new_user_id)
+            return True
     return await _check_code(turn, "verify", "identity_code", "challenge_id")
+
+
+def another_user_id(turn: Turn) -> str | None:
+    """A User ID typed at the code question: shaped like one (a dot, digit, dash or underscore,
+    as most have) or named as one ("my user ID is …"); a plain word there is far likelier to be
+    something else."""
+    user_id = parse_user_id(turn.text)
+    if user_id is None:
+        return None
+    if re.search(r"[._\d-]", user_id) or _NAMED_AS_ID.search(turn.text):
+        return user_id
+    return None
 
 
 async def validate_confirm_code(turn: Turn) -> bool:
     return await _check_code(turn, "confirm", "confirm_code", "confirm_challenge_id")
 
 
-async def _check_code(turn: Turn, purpose: str, code_slot: str, challenge_slot: str) -> bool:
+async def _check_code(turn: Turn, purpose: Purpose, code_slot: str, challenge_slot: str) -> bool:
     code = parse_code(turn.text)
     said = set(words(turn.text))
     if code is None:
         if "email" in said or said & RESEND_WORDS:
             turn.set(**{challenge_slot: None, code_slot: None})
-            await send_code(turn, purpose, channel="email" if "email" in said else "sms")
+            if "email" in said:
+                turn.set(code_channel="email")
+            # The next question sends the new code (and words it).
             return True
         return False
-    path = f"/identity/challenges/{turn.slot(challenge_slot)}/verify"
-    body = {"conversation_id": turn.service.conversation_id, "code": code, "purpose": purpose}
-    status, reply = await turn.service.call("POST", path, body=body)
-    error = reply.get("error") if isinstance(reply, dict) else None
-    if status == 200:
-        turn.set(**{code_slot: "verified"})
-        if purpose == "verify":
-            customer = reply.get("customer") or {}
-            turn.say("utter_identity_verified", first_name=customer.get("first_name") or "")
-        else:
-            turn.say("utter_confirm_code_accepted")
-        return True
-    if status == 400 and error == "wrong_code":
-        turn.say("utter_wrong_code", attempts_left=reply.get("attempts_left"))
+    challenge_id = turn.slot(challenge_slot)
+    if challenge_id is None:
         turn.set(**{code_slot: None})
         return True
-    if status in (404, 410):
-        turn.say("utter_code_expired")
-        # The next question sends a new code.
-        turn.set(**{code_slot: None, challenge_slot: None})
-        return True
-    handle_refusal(turn, status, reply)
+    outcome = await turn.service.verify_code(challenge_id, code, purpose)
+    match outcome:
+        case Verified(first_name=first_name):
+            turn.set(**{code_slot: "verified"})
+            if purpose == "verify":
+                turn.say("utter_identity_verified", first_name=first_name)
+            else:
+                turn.say("utter_confirm_code_accepted")
+        case WrongCode(attempts_left=left):
+            turn.say("utter_wrong_code", attempts_left=left)
+            turn.set(**{code_slot: None})
+        case CodeExpired() | NoChallenge():
+            turn.say("utter_code_expired")
+            # The next question sends a new code.
+            turn.set(**{code_slot: None, challenge_slot: None})
+        case Locked(locked_until=until):
+            turn.say("utter_identity_check_locked", until=clock_time(until))
+            turn.finish("locked")
+        case _:
+            raise UnexpectedAnswer("verify_code", 0, None)
     return True

@@ -17,27 +17,6 @@ MONTHS["sept"] = 9
 WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
 WEEKDAYS.update({name.lower(): number for number, name in enumerate(calendar.day_abbr)})
 
-YES_WORDS = {
-    "yes",
-    "y",
-    "yeah",
-    "yep",
-    "yup",
-    "sure",
-    "ok",
-    "okay",
-    "confirm",
-    "correct",
-    "right",
-    "please",
-    "go",
-    "do",
-    "proceed",
-    "absolutely",
-    "definitely",
-}
-NO_WORDS = {"no", "n", "nope", "nah", "cancel", "don't", "dont", "not", "stop", "wrong", "never"}
-
 
 def is_payload(text: str) -> bool:
     """A button payload or a typed `/intent{...}`: never a source of secrets or identities."""
@@ -172,14 +151,6 @@ def parse_birth_date(text: str) -> date | None:
     if day_first and day_first.group(2) in MONTHS:
         return _safe_date(int(day_first.group(3)), MONTHS[day_first.group(2)], int(day_first.group(1)))
     return None
-
-
-def parse_yes_no(text: str) -> bool | None:
-    tokens = set(words(text))
-    said_yes, said_no = bool(tokens & YES_WORDS), bool(tokens & NO_WORDS)
-    if said_yes == said_no:
-        return None
-    return said_yes
 
 
 def parse_choice(text: str, options: dict[str, tuple[str, ...]]) -> str | None:

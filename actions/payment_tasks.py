@@ -13,9 +13,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account_tasks import load_accounts
 from actions.cards_on_file import CardChoice
+from actions.confirmation import AFFIRM_PAYLOAD, DENY_PAYLOAD, read_yes_no
 from actions.formatting import day, money
-from actions.parsing import parse_amount, parse_choice, parse_date, parse_yes_no, words
-from actions.task_form import TaskAction, TaskForm, Turn, confirmation
+from actions.parsing import parse_amount, parse_choice, parse_date, words
+from actions.task_form import TaskAction, TaskForm, Turn, confirmation, say_refused
 
 AMOUNT_CHOICES = {
     "statement_balance": ("statement", "full", "whole", "total", "everything", "all of it"),
@@ -192,7 +193,10 @@ class ActionAskPaymentConfirmed(Action):
             product=account.get("product", "card"),
             card=tracker.get_slot("card_last_four"),
             when=day(tracker.get_slot("payment_date") or date.today()),
-            buttons=[{"title": "Yes, pay it", "payload": "yes"}, {"title": "No", "payload": "no"}],
+            buttons=[
+                {"title": "Yes, pay it", "payload": AFFIRM_PAYLOAD},
+                {"title": "No", "payload": DENY_PAYLOAD},
+            ],
         )
         return []
 
@@ -211,24 +215,22 @@ class ActionPayBill(TaskAction):
             "pay_on": turn.slot("payment_date"),
             "idempotency_key": turn.slot("payment_key"),
         }
-        status, reply = await turn.service.me("POST", "/payments", **body)
-        error = reply.get("error") if isinstance(reply, dict) else None
-        if status in (200, 201):
-            response = "utter_payment_done" if reply["status"] == "completed" else "utter_payment_scheduled"
+        reply = await turn.service.me("POST", "/payments", **body)
+        if reply.status in (200, 201):
+            paid = reply.body
+            response = "utter_payment_done" if paid["status"] == "completed" else "utter_payment_scheduled"
             turn.say(
                 response,
-                amount=money(reply["amount"], reply["currency"]),
-                reference=reply["reference"],
-                when=day(reply["pay_on"]),
-                card=reply["card_last_four"],
-                bank=reply.get("from_account") or account.get("bank", ""),
+                amount=money(paid["amount"], paid["currency"]),
+                reference=paid["reference"],
+                when=day(paid["pay_on"]),
+                card=paid["card_last_four"],
+                bank=paid.get("from_account") or account.get("bank", ""),
             )
-        elif error == "fresh_code_needed":
-            turn.say("utter_payment_needs_new_code")
-        elif error in ("invalid_amount", "invalid_date"):
+        elif reply.error in ("invalid_amount", "invalid_date"):
             turn.say("utter_payment_refused")
         else:
-            turn.say("utter_service_error")
+            say_refused(turn, reply)
 
 
 # --- setup_autopay ---------------------------------------------------------------------------------
@@ -262,8 +264,8 @@ class SetupAutopayForm(CardChoice, TaskForm):
             return ("card_last_four",)
         current = turn.slot("autopay_current")
         if current is None:
-            status, reply = await turn.service.me("GET", "/autopay", card=turn.slot("card_last_four"))
-            settings = (reply or {}).get("autopay") or [] if status == 200 else []
+            reply = await turn.service.me("GET", "/autopay", card=turn.slot("card_last_four"))
+            settings = reply.get("autopay") or [] if reply.status == 200 else []
             current = settings[0] if settings else {"enrolled": False}
             turn.set(autopay_current=current)
             status_response = (
@@ -296,7 +298,7 @@ class SetupAutopayForm(CardChoice, TaskForm):
         enrolled = (turn.slot("autopay_current") or {}).get("enrolled")
         choice = parse_choice(turn.text, AUTOPAY_ACTIONS)
         if choice is None:
-            answer = parse_yes_no(turn.text)
+            answer = read_yes_no(turn.text)
             choice = None if answer is None else ("enrol" if answer and not enrolled else "keep")
         if choice is None:
             return False
@@ -346,7 +348,7 @@ class ActionAskAutopayConfirmed(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         card = tracker.get_slot("card_last_four")
-        buttons = [{"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"}]
+        buttons = [{"title": "Yes", "payload": AFFIRM_PAYLOAD}, {"title": "No", "payload": DENY_PAYLOAD}]
         if tracker.get_slot("autopay_action") == "cancel":
             dispatcher.utter_message(
                 response="utter_ask_autopay_cancel_confirmed", card=card, buttons=buttons
@@ -370,19 +372,16 @@ class ActionSetupAutopay(TaskAction):
     async def perform(self, turn: Turn) -> None:
         card = turn.slot("card_last_four")
         if turn.slot("autopay_action") == "cancel":
-            status, reply = await turn.service.me("DELETE", "/autopay", card=card)
+            reply = await turn.service.me("DELETE", "/autopay", card=card)
             done = "utter_autopay_cancelled"
         else:
             body = {"card_last_four": card, "amount_type": turn.slot("autopay_amount_type")}
             if turn.slot("autopay_amount_type") == "fixed":
                 body["fixed_amount"] = turn.slot("autopay_fixed_amount")
-            status, reply = await turn.service.me("PUT", "/autopay", **body)
+            reply = await turn.service.me("PUT", "/autopay", **body)
             done = "utter_autopay_set"
-        error = reply.get("error") if isinstance(reply, dict) else None
-        if status == 200:
+        if reply.status == 200:
             amount = autopay_amount_text(reply.get("amount_type"), reply.get("fixed_amount"))
             turn.say(done, card=card, amount=amount)
-        elif error == "fresh_code_needed":
-            turn.say("utter_payment_needs_new_code")
         else:
-            turn.say("utter_service_error")
+            say_refused(turn, reply)

@@ -9,9 +9,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.confirmation import AFFIRM_PAYLOAD, DENY_PAYLOAD, read_yes_no
 from actions.formatting import bulleted, money
-from actions.parsing import parse_amount, parse_choice, parse_email, parse_yes_no, words
-from actions.task_form import TaskAction, TaskForm, Turn, confirmation
+from actions.parsing import parse_amount, parse_choice, parse_email, words
+from actions.task_form import TaskAction, TaskForm, Turn, confirmation, say_refused
 from privacy.redaction import contains_card_number
 
 # --- manage_alerts ---------------------------------------------------------------------------------
@@ -62,8 +63,8 @@ class ManageAlertsForm(TaskForm):
 
     async def questions(self, turn: Turn) -> tuple[str, ...]:
         if turn.slot("alerts_current") is None:
-            status, reply = await turn.service.me("GET", "/alerts")
-            current = reply if status == 200 and isinstance(reply, dict) else {}
+            reply = await turn.service.me("GET", "/alerts")
+            current = reply.body if reply.status == 200 and isinstance(reply.body, dict) else {}
             turn.set(alerts_current=current)
             turn.say("utter_alerts_current", alerts=bulleted(alert_lines(current)))
             said = turn.slot("alerts_said") or {}
@@ -85,7 +86,7 @@ class ManageAlertsForm(TaskForm):
     async def validate_alert_choice(self, turn: Turn) -> bool:
         choice = parse_choice(turn.text, ALERTS)
         if choice is None:
-            if parse_yes_no(turn.text) is False or "nothing" in words(turn.text):
+            if read_yes_no(turn.text) is False or "nothing" in words(turn.text):
                 turn.say("utter_alerts_unchanged")
                 turn.finish("declined")
                 return True
@@ -133,11 +134,11 @@ class ActionManageAlerts(TaskAction):
         choice, value = turn.slot("alert_choice"), turn.slot("alert_value")
         if choice in THRESHOLD_ALERTS and value is False:
             value = None
-        status, reply = await turn.service.me("PUT", "/alerts", **{choice: value})
-        if status != 200:
+        reply = await turn.service.me("PUT", "/alerts", **{choice: value})
+        if reply.status != 200 or not isinstance(reply.body, dict):
             turn.say("utter_service_error")
             return
-        turn.say("utter_alerts_changed", alerts=bulleted(alert_lines(reply)))
+        turn.say("utter_alerts_changed", alerts=bulleted(alert_lines(reply.body)))
 
 
 # --- update_personal_details -------------------------------------------------------------------------
@@ -210,7 +211,7 @@ class ActionAskDetailsConfirmed(Action):
             response="utter_ask_details_confirmed",
             what=what,
             value=tracker.get_slot("new_detail"),
-            buttons=[{"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"}],
+            buttons=[{"title": "Yes", "payload": AFFIRM_PAYLOAD}, {"title": "No", "payload": DENY_PAYLOAD}],
         )
         return []
 
@@ -237,14 +238,11 @@ class ActionUpdatePersonalDetails(TaskAction):
 
     async def perform(self, turn: Turn) -> None:
         field = turn.slot("detail_choice")
-        status, reply = await turn.service.me("PATCH", "/profile", **{field: turn.slot("new_detail")})
-        error = reply.get("error") if isinstance(reply, dict) else None
-        if status == 200:
+        reply = await turn.service.me("PATCH", "/profile", **{field: turn.slot("new_detail")})
+        if reply.status == 200:
             what = "email address" if field == "email" else "mailing address"
             turn.say("utter_details_changed", what=what)
-        elif error == "fresh_code_needed":
-            turn.say("utter_payment_needs_new_code")
-        elif error == "invalid_email":
+        elif reply.error == "invalid_email":
             turn.say("utter_hint_new_detail")
         else:
-            turn.say("utter_service_error")
+            say_refused(turn, reply)

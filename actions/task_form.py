@@ -25,11 +25,13 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import identity
+from actions.confirmation import read_yes_no
 from actions.facts import fact_slots, load_issuer_config
 from actions.parsing import is_payload as parse_is_payload
-from actions.parsing import parse_yes_no, words
+from actions.parsing import words
 from actions.region import region_slot_events
-from actions.service_client import AccountService, ServiceUnavailable
+from actions.turn_service import TurnService
+from common.account_client import Reply, ServiceUnavailable, VerifiedSession
 
 # Topics that start a task of their own (each has a `<topic>_form`).
 TASKS = (
@@ -92,9 +94,9 @@ class Turn:
 
     tracker: Tracker
     dispatcher: CollectingDispatcher
-    service: AccountService
+    service: TurnService
     updates: dict[str, Any] = field(default_factory=dict)
-    _session: dict[str, Any] | None = None
+    _session: VerifiedSession | None = None
     _session_loaded: bool = False
 
     @property
@@ -115,7 +117,7 @@ class Turn:
     def say(self, response: str, **values: Any) -> None:
         self.dispatcher.utter_message(response=response, **values)
 
-    async def session(self, refresh: bool = False) -> dict[str, Any] | None:
+    async def session(self, refresh: bool = False) -> VerifiedSession | None:
         if refresh or not self._session_loaded:
             self._session = await self.service.session()
             self._session_loaded = True
@@ -124,8 +126,8 @@ class Turn:
     async def today(self) -> date:
         """The account service's date: due dates and "today" must agree with the system of record."""
         session = await self.session()
-        if session and session.get("today"):
-            return date.fromisoformat(session["today"])
+        if session and session.today:
+            return date.fromisoformat(session.today)
         return date.today()
 
     def finish(self, outcome: str) -> None:
@@ -133,11 +135,10 @@ class Turn:
 
 
 def confirmation(turn: Turn, slot: str, declined_response: str) -> bool:
-    """A yes or no to a summary; a no ends the task with nothing changed."""
-    answer = parse_yes_no(turn.text)
-    intent, confidence = turn.intent
-    if answer is None and confidence >= 0.7 and intent in ("affirm", "deny"):
-        answer = intent == "affirm"
+    """An explicit yes or no to a summary (actions/confirmation.py); a no ends the task with
+    nothing changed. Anything else is not an answer: the form then switches to another task,
+    answers a question, or asks again. The NLU's affirm intent is never taken for a yes."""
+    answer = read_yes_no(turn.text)
     if answer is None:
         return False
     if not answer:
@@ -166,7 +167,7 @@ class TaskForm(Action, metaclass=ABCMeta):
     extra_slots: ClassVar[tuple[str, ...]] = ()
     # Change something (pay, change details, cancel autopay): a code no older than 5 minutes.
     needs_fresh_code: ClassVar[bool] = False
-    # False for tasks that need no verified session (account_locked asks the User ID only).
+    # False for tasks that need no verified session (account_locked answers for the conversation).
     needs_identity: ClassVar[bool] = True
     identity_route: ClassVar[str] = "user_id"
 
@@ -180,7 +181,7 @@ class TaskForm(Action, metaclass=ABCMeta):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        turn = Turn(tracker, dispatcher, AccountService(tracker.sender_id))
+        turn = Turn(tracker, dispatcher, TurnService.for_tracker(tracker))
         requested = tracker.get_slot("requested_slot")
         next_slot = None
         try:
@@ -278,7 +279,7 @@ class TaskForm(Action, metaclass=ABCMeta):
                 return slot
         if self.needs_fresh_code and await self.wants_change(turn):
             session = await turn.session(refresh=True)
-            if session is not None and not session.get("fresh"):
+            if session is not None and not session.fresh:
                 return await identity.next_step_up_question(turn)
         return None
 
@@ -291,10 +292,10 @@ class TaskForm(Action, metaclass=ABCMeta):
         return True
 
     @staticmethod
-    def note_customer(turn: Turn, session: dict[str, Any]) -> None:
+    def note_customer(turn: Turn, session: VerifiedSession) -> None:
         if turn.slot("customer_first_name") is None:
-            turn.set(customer_first_name=session.get("first_name"))
-            turn.set(**region_events_for(session.get("region")))
+            turn.set(customer_first_name=session.first_name or None)
+            turn.set(**region_events_for(session.region))
 
 
 class TaskAction(Action, metaclass=ABCMeta):
@@ -315,7 +316,7 @@ class TaskAction(Action, metaclass=ABCMeta):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         outcome = tracker.get_slot("task_outcome")
-        turn = Turn(tracker, dispatcher, AccountService(tracker.sender_id))
+        turn = Turn(tracker, dispatcher, TurnService.for_tracker(tracker))
         follow_up: list[EventType] = []
         if outcome is None:
             try:
@@ -343,3 +344,12 @@ class TaskAction(Action, metaclass=ABCMeta):
         turn.say("utter_service_unavailable")
         if self.self_service_response:
             turn.say(self.self_service_response)
+
+
+def say_refused(turn: Turn, reply: Reply) -> None:
+    """A change the service did not make: a fresh code it wanted (the check grew older than
+    5 minutes between the question and the answer), or anything else."""
+    if reply.error == "fresh_code_needed":
+        turn.say("utter_change_needs_new_code")
+    else:
+        turn.say("utter_service_error")

@@ -27,7 +27,9 @@ wait_healthy() {  # name url seconds
 pids+=($!)
 wait_healthy "account service" "http://localhost:$ACCOUNT_SERVICE_PORT/health" 60
 
-.venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" >var/actions.log 2>&1 &
+# Rasa presents ACTION_SERVER_TOKEN to the action server (endpoints.yml); in demo mode it comes
+# from var/secrets.env (scripts/env.sh).
+.venv/bin/python -m actions.server --port "$ACTION_PORT" >var/actions.log 2>&1 &
 pids+=($!)
 wait_healthy "action server" "http://localhost:$ACTION_PORT/health" 60
 

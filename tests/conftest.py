@@ -61,6 +61,7 @@ DEMO_TOKEN = "demo-account-service-token"
 # The Rasa server's HTTP API is on only with a JWT secret; tests call it with an admin token.
 RASA_JWT_SECRET = secrets.token_urlsafe(32)
 CONVERSATION_LIMIT = 40  # messages per conversation per minute in the test stack
+ACTION_SERVER_TOKEN = "e2e-action-server-token-0123456789abcdef"  # Rasa sends it (endpoints.yml)
 
 
 class Assistant:
@@ -163,6 +164,7 @@ def _assistant(tmp_path_factory: pytest.TempPathFactory, stack: ExitStack) -> It
         "ACCOUNT_PUBLIC_URL": service_url,
         "ACCOUNT_SERVICE_URL": proxy_url,
         "ACCOUNT_SERVICE_TOKEN": DEMO_TOKEN,
+        "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN,
         "DEMO_MODE": "1",
         "RASA_HOST": "127.0.0.1",
         "RASA_PORT": str(rasa_port),
@@ -198,19 +200,7 @@ def _assistant(tmp_path_factory: pytest.TempPathFactory, stack: ExitStack) -> It
         )
         wait_until_healthy(f"{proxy_url}/__health", processes[-1], 30, logs["proxy"])
         processes.append(
-            start(
-                [
-                    str(VENV_BIN / "rasa"),
-                    "run",
-                    "actions",
-                    "--actions",
-                    "actions",
-                    "--port",
-                    str(action_port),
-                ],
-                env,
-                logs["actions"],
-            )
+            start([sys.executable, "-m", "actions.server", "--port", str(action_port)], env, logs["actions"])
         )
         wait_until_healthy(f"http://127.0.0.1:{action_port}/health", processes[-1], 60, logs["actions"])
         processes.append(start([sys.executable, "-m", "rasa_server"], env, logs["rasa"]))

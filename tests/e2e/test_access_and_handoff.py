@@ -10,11 +10,13 @@ def test_a_password_reset_link_is_emailed_and_lasts_an_hour(assistant, chat):
     assert email["channel"] == "email" and "http" in email["text"]
 
 
-def test_the_real_lock_status_without_a_code(assistant, chat):
-    asked = chat.say("I'm locked out of my account")
-    assert "User ID" in asked and "check it's you" not in asked
+def test_a_locked_account_is_answered_at_once_without_a_user_id(assistant, chat):
     sent_before = len(assistant.outbox("jordan.reyes"))
-    assert "isn't locked" in chat.say("jordan.reyes")
+    answered = chat.say("I'm locked out of my account")
+    assert "What's your User ID" not in answered and "can't reach" not in answered
+    assert "unlocks by itself" in answered and "resetting your password" in answered
+    assert "back of your card" in answered
+    assert "identity check in this chat" not in answered
     assert len(assistant.outbox("jordan.reyes")) == sent_before
 
 
@@ -27,6 +29,13 @@ def test_a_person_takes_over_with_a_reference_and_a_redacted_transcript(assistan
     stored = assistant.stored_bytes()
     assert b"4111 1111 1111 1111" not in stored and b"4111111111111111" not in stored
     assert b"card ending 1111" in stored
+
+
+def test_asking_again_for_a_person_keeps_the_same_handoff(assistant, chat):
+    first = chat.say("I want to talk to a human")
+    reference = next(word.strip(".,") for word in first.split() if word.startswith("HO-"))
+    again = chat.say("agent please")
+    assert "already waiting" in again and reference in again
 
 
 def test_a_person_is_offered_in_the_middle_of_a_task(assistant, chat):

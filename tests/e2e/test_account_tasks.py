@@ -114,6 +114,18 @@ def test_rewards_points_and_options(assistant, chat):
     assert "points" in shown.split("use them for:")[1]
 
 
+def test_points_are_redeemed_in_chat_after_a_yes(assistant, chat):
+    chat.verify("I want to redeem my points", "priya.sharma")
+    before = me(assistant, chat, "/rewards")["points"]
+    assert "What would you like to use them for" in chat.replies[-1]["text"]
+    assert "How many points for Statement credit" in chat.say("statement credit")
+    confirm = chat.say("2,000")
+    assert "Just to confirm: use 2,000 points for Statement credit" in confirm and "₹" in confirm
+    done = chat.say("yes")
+    assert "Done: 2,000 points used" in done and "reference" in done
+    assert me(assistant, chat, "/rewards")["points"] == before - 2000
+
+
 def test_a_large_purchase_alert_is_set_from_one_sentence(assistant, chat):
     chat.verify("set my large purchase alert to $250", "jordan.reyes")
     assert "Large purchases: on, above $250.00" in chat.replies[-1]["text"]

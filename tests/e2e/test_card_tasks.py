@@ -62,16 +62,20 @@ def test_a_charge_is_disputed(assistant, chat):
     assert "already being disputed" in chat.say("charged twice")
 
 
-def test_a_damaged_card_is_reissued_and_stays_usable(assistant, chat):
+def test_a_damaged_card_is_reissued_after_a_yes_and_stays_usable(assistant, chat):
     chat.verify("my card ending 2010 is damaged and needs replacing", "alex.morgan")
-    reissued = chat.replies[-1]["text"]
+    assert "Just to confirm: send you a replacement for your card ending 2010" in chat.replies[-1]["text"]
+    assert chat.buttons == ["/affirm", "/deny"]
+    reissued = chat.say("yes")
     assert "same number" in reissued and "RP-" in reissued
     assert card(assistant, chat, "2010")["status"] == "active"
 
 
 def test_a_stolen_card_is_blocked_and_replaced_with_a_new_number(assistant, chat):
     chat.verify("my card was stolen", "jordan.reyes")
-    blocked = chat.replies[-1]["text"]
+    assert "block your card ending 4006" in chat.replies[-1]["text"]
+    assert card(assistant, chat, "4006")["status"] == "active"
+    blocked = chat.say("yes please")
     assert "blocked your card ending 4006" in blocked and "new number" in blocked
     assert card(assistant, chat, "4006")["status"] == "replaced"
 

@@ -15,7 +15,6 @@ from actions.parsing import (
     parse_item_numbers,
     parse_last_four,
     parse_user_id,
-    parse_yes_no,
 )
 
 THURSDAY = date(2026, 11, 26)
@@ -84,10 +83,7 @@ def test_dates_of_birth_refuse_a_day_month_mix_up():
     assert parse_birth_date("05/06/1990") is None
 
 
-def test_choices_from_a_numbered_list_and_yes_or_no():
+def test_choices_from_a_numbered_list():
     assert parse_item_numbers("1 and 3", 5) == [1, 3]
     assert parse_item_numbers("the second one", 5) == [2]
     assert parse_item_numbers("7", 5) is None
-    assert parse_yes_no("yes please") is True
-    assert parse_yes_no("no thanks") is False
-    assert parse_yes_no("maybe") is None

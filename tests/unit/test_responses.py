@@ -47,7 +47,6 @@ def generated_names() -> set[str]:
     slots = domain_form_slots()
     names = {f"utter_hint_{slot}" for slot in slots} | {f"utter_ask_{slot}" for slot in slots}
     names |= {
-        "utter_ask_account_locked_form_user_id",
         "utter_ask_find_user_id_form_identity_card",
         "utter_ask_reset_password_form_user_id",
     }
@@ -56,7 +55,6 @@ def generated_names() -> set[str]:
         f"utter_declined_{reason}"
         for reason in ("frozen", "inactive", "fraud_hold", "over_limit", "replaced", "none")
     }
-    names |= {f"utter_identity_no_match_{route}" for route in ("user_id", "card")}
     return names
 
 
