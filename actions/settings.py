@@ -1,4 +1,4 @@
-"""The action server's settings, read once from the environment.
+"""The action server's settings, read once from the environment through common/settings.py.
 
 Production is the default: without DEMO_MODE=1 the server refuses to start unless its own
 token (ACTION_SERVER_TOKEN, what Rasa must present) and the account-service token are set to
@@ -7,20 +7,16 @@ private values; in demo mode each falls back to a fixed demo value only when it 
 
 from __future__ import annotations
 
-import math
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from common.account_client import DEFAULT_TIMEOUT_S, AccountClient, clamp_timeout
+from common.account_client import AccountClient, clamp_timeout
+from common.settings import DEMO_SECRETS, ActionServerSettings, secret
+from common.settings import SettingsError as CommonSettingsError
 
-DEMO_SERVICE_TOKEN = "demo-account-service-token"
-DEMO_ACTION_SERVER_TOKEN = "demo-action-server-token-not-for-production"
-# Shorter secrets are guessable enough that a real deployment must not run on them.
-MIN_SECRET_LENGTH = 32
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 5055
+DEMO_SERVICE_TOKEN = DEMO_SECRETS["ACCOUNT_SERVICE_TOKEN"]
+DEMO_ACTION_SERVER_TOKEN = DEMO_SECRETS["ACTION_SERVER_TOKEN"]
 
 
 class SettingsError(Exception):
@@ -48,36 +44,20 @@ class ActionSettings:
 
 
 def read_settings(environ: Mapping[str, str] | None = None) -> ActionSettings:
-    """The settings in `environ` (default: the process's); SettingsError names what is wrong."""
-    env = os.environ if environ is None else environ
-    demo = demo_mode(env.get("DEMO_MODE", ""))
-    server_token = env.get("ACTION_SERVER_TOKEN", "")
-    service_token = env.get("ACCOUNT_SERVICE_TOKEN", "")
-    if demo:
-        server_token = server_token or DEMO_ACTION_SERVER_TOKEN
-        service_token = service_token or DEMO_SERVICE_TOKEN
-    else:
-        missing = [
-            name
-            for name, value, demo_value in (
-                ("ACTION_SERVER_TOKEN", server_token, DEMO_ACTION_SERVER_TOKEN),
-                ("ACCOUNT_SERVICE_TOKEN", service_token, DEMO_SERVICE_TOKEN),
-            )
-            if len(value) < MIN_SECRET_LENGTH or value == demo_value
-        ]
-        if missing:
-            raise SettingsError(
-                f"outside demo mode the action server needs {' and '.join(missing)} set to a private "
-                f"value of at least {MIN_SECRET_LENGTH} characters (or DEMO_MODE=1 for the demo)"
-            )
+    """The settings in `environ` (default: the process's), as common/settings.py reads them;
+    SettingsError names what is wrong (never a value)."""
+    try:
+        env = ActionServerSettings.load(environ)
+    except CommonSettingsError as error:
+        raise SettingsError(str(error)) from None
     return ActionSettings(
-        demo_mode=demo,
-        service_url=env.get("ACCOUNT_SERVICE_URL", "http://localhost:8081").rstrip("/"),
-        service_token=service_token,
-        timeout_s=_timeout(env.get("ACCOUNT_SERVICE_TIMEOUT", "")),
-        server_token=server_token,
-        host=env.get("ACTION_HOST") or DEFAULT_HOST,
-        port=_port(env.get("ACTION_PORT") or str(DEFAULT_PORT)),
+        demo_mode=env.demo_mode,
+        service_url=env.account_service_url.rstrip("/"),
+        service_token=secret(env.account_service_token),
+        timeout_s=clamp_timeout(env.service_timeout_s),
+        server_token=secret(env.action_server_token),
+        host=env.host,
+        port=env.port,
     )
 
 
@@ -85,31 +65,3 @@ def read_settings(environ: Mapping[str, str] | None = None) -> ActionSettings:
 def load_settings() -> ActionSettings:
     """The process's settings, read once."""
     return read_settings()
-
-
-def demo_mode(value: str) -> bool:
-    """DEMO_MODE as every process reads it: unset or empty is off (production)."""
-    lowered = value.strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("", "0", "false", "no", "off"):
-        return False
-    raise SettingsError("DEMO_MODE must be 1 (demo) or 0 (production)")
-
-
-def _timeout(value: str) -> float:
-    if not value.strip():
-        return DEFAULT_TIMEOUT_S
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = math.nan
-    if not math.isfinite(seconds):
-        raise SettingsError("ACCOUNT_SERVICE_TIMEOUT must be a number of seconds (at most 5)")
-    return clamp_timeout(seconds)
-
-
-def _port(value: str) -> int:
-    if not value.isdigit() or not 0 < int(value) < 65536:
-        raise SettingsError("ACTION_PORT must be a port number (1-65535)")
-    return int(value)

@@ -66,4 +66,5 @@ class ChatGuard:
 @lru_cache(maxsize=1)
 def chat_guard() -> ChatGuard:
     """The process's guard (one limiter for every channel of this Rasa server)."""
-    return ChatGuard(RasaServerSettings.load())
+    # The launcher (rasa_server) has checked the secrets; the guard needs only limits and proxies.
+    return ChatGuard(RasaServerSettings.load(check_secrets=False))

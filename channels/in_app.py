@@ -108,7 +108,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> InAppSettings | N
         max_login_age_s=login.max_login_age_s,
         service_url=env.account_service_url.rstrip("/"),
         service_token=secret(env.channels_service_token) or None,
-        service_timeout_s=min(env.service_timeout_s, MAX_SERVICE_TIMEOUT_S),
+        service_timeout_s=min(max(env.service_timeout_s, 0.5), MAX_SERVICE_TIMEOUT_S),
     )
 
 

@@ -233,13 +233,11 @@ def test_hs256_refuses_an_rs256_token(hs_settings: InAppSettings, rsa_key) -> No
 # --- conversation IDs -------------------------------------------------------------------------------
 
 
-def test_the_conversation_id_is_bound_to_the_customer_and_unguessable(hs_settings: InAppSettings) -> None:
+def test_the_conversation_id_is_bound_to_the_customer_and_the_sender(hs_settings: InAppSettings) -> None:
     alex = conversation_id(hs_settings, "alex.morgan", "phone-1")
     assert alex == conversation_id(hs_settings, "Alex.Morgan", "phone-1")
-    assert alex.startswith("app-") and len(alex) == 44
+    # in_app: + a hash: only this channel (behind the app's token) makes in_app: conversations.
+    assert alex.startswith("in_app:") and len(alex) == len("in_app:") + 64
     assert "alex" not in alex and "phone-1" not in alex
     assert conversation_id(hs_settings, "priya.sharma", "phone-1") != alex
     assert conversation_id(hs_settings, "alex.morgan", "phone-2") != alex
-    # The key comes from the service token: another deployment's IDs are other IDs.
-    other_key = load_settings({**in_app_env(), "ACCOUNT_SERVICE_TOKEN": "another-service-token-" + "x" * 20})
-    assert other_key is not None and conversation_id(other_key, "alex.morgan", "phone-1") != alex

@@ -8,7 +8,6 @@ from actions.settings import (
     DEMO_ACTION_SERVER_TOKEN,
     DEMO_SERVICE_TOKEN,
     SettingsError,
-    demo_mode,
     read_settings,
 )
 
@@ -64,7 +63,8 @@ def test_demo_mode_uses_a_demo_value_only_for_what_is_unset():
     ("value", "on"), [("1", True), ("true", True), ("Yes", True), ("0", False), ("", False)]
 )
 def test_demo_mode_is_read_the_same_way_everywhere(value, on):
-    assert demo_mode(value) is on
+    secrets = {"ACTION_SERVER_TOKEN": STRONG, "ACCOUNT_SERVICE_TOKEN": OTHER_STRONG}
+    assert read_settings({**secrets, "DEMO_MODE": value}).demo_mode is on
 
 
 def test_a_demo_mode_nobody_can_read_stops_the_start():
