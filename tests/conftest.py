@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from common.settings import DEMO_SECRETS
 from rasa_server.api_token import api_token
 from tests.in_app_env import in_app_env
 from tests.messaging_env import messaging_env
@@ -112,8 +113,12 @@ class Assistant:
     def set_fault(self, mode: str) -> None:
         requests.post(f"{self.proxy_url}/__fault", json={"mode": mode}, timeout=10).raise_for_status()
 
-    def service(self, method: str, path: str, **kwargs) -> requests.Response:
-        headers = {"Authorization": f"Bearer {DEMO_TOKEN}"}
+    def service(
+        self, method: str, path: str, *, caller: str = "ACCOUNT_SERVICE_TOKEN", **kwargs
+    ) -> requests.Response:
+        """The account service as one of its callers (the action server's token by default;
+        caller="AGENT_SERVICE_TOKEN" for the agent console's routes)."""
+        headers = {"Authorization": f"Bearer {DEMO_SECRETS[caller]}"}
         return requests.request(method, f"{self.service_url}{path}", headers=headers, timeout=10, **kwargs)
 
     def send(self, sender: str, message: str, timeout_s: float = 30) -> list[dict]:

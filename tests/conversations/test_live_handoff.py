@@ -27,6 +27,11 @@ def relay(assistant, body: dict, token: str = RELAY_TOKEN) -> requests.Response:
     )
 
 
+def agent_call(assistant, method: str, path: str, **kwargs) -> requests.Response:
+    """The account service as the agent console calls it (its own token, scope agents)."""
+    return assistant.service(method, path, caller="AGENT_SERVICE_TOKEN", **kwargs)
+
+
 def hours(assistant, mode: str) -> None:
     requests.post(
         f"{assistant.service_url}/demo/agent-hours", json={"mode": mode}, timeout=10
@@ -47,7 +52,7 @@ async def test_an_agent_takes_over_and_hands_back(assistant):
         assert "in the queue" in waiting
 
         reference = active["reference"]
-        assert assistant.service("POST", f"/handoffs/{reference}/take", json={"agent": "Maria"}).ok
+        assert agent_call(assistant, "POST", f"/handoffs/{reference}/take", json={"agent": "Maria"}).ok
         assert relay(assistant, {"conversation_id": session, "text": "Hi, I'm Maria.", "agent": "Maria"}).ok
         line = await browser.replies.get()
         assert line == {"text": "Hi, I'm Maria.", "agent": {"name": "Maria"}}
@@ -55,12 +60,12 @@ async def test_an_agent_takes_over_and_hands_back(assistant):
         # The assistant stays quiet: the widget only gets an empty acknowledgement.
         quiet = await browser.say("what are the password requirements?")
         assert texts(quiet).strip() == ""
-        log = assistant.service("GET", f"/handoffs/{reference}/messages").json()["messages"]
+        log = agent_call(assistant, "GET", f"/handoffs/{reference}/messages").json()["messages"]
         assert [m["text"] for m in log if m["from"] == "customer"][
             -1
         ] == "what are the password requirements?"
 
-        assert assistant.service("POST", f"/handoffs/{reference}/release", json={"agent": "Maria"}).ok
+        assert agent_call(assistant, "POST", f"/handoffs/{reference}/release", json={"agent": "Maria"}).ok
         assert "12 characters" in texts(await browser.say("what are the password requirements?"))
     finally:
         await browser.close()
@@ -87,7 +92,7 @@ async def test_outside_agent_hours_the_next_message_is_saved_for_the_team(assist
         assert "No one from the team is available" in closed and "reference is HO-" in closed
         saved = texts(await browser.say("Please call me back about my statement"))
         assert "saved for the team" in saved and "HO-" in saved
-        queue = assistant.service("GET", "/handoffs", params={"status": "message_left"}).json()
+        queue = agent_call(assistant, "GET", "/handoffs", params={"status": "message_left"}).json()
         mine = [case for case in queue if case["conversation_id"] == session]
         assert mine and mine[0]["messages"][0]["text"] == "Please call me back about my statement"
         # Saved once: the assistant answers the next message.

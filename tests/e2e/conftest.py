@@ -23,6 +23,11 @@ class Chat:
         self.sender = sender or f"e2e-{uuid.uuid4().hex[:16]}"
         self.replies: list[dict] = []
 
+    @property
+    def conversation(self) -> str:
+        """The conversation ID the tracker and the account service know (the REST channel's)."""
+        return f"rest:{self.sender}"
+
     def say(self, text: str) -> str:
         self.replies = self.assistant.send(self.sender, text)
         return "\n".join(reply.get("text", "") for reply in self.replies)

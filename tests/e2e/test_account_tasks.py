@@ -11,7 +11,7 @@ from tests.e2e.conftest import Chat
 
 
 def me(assistant, chat: Chat, path: str, **params) -> dict:
-    reply = assistant.service("GET", f"/me{path}", params={"conversation_id": chat.sender, **params})
+    reply = assistant.service("GET", f"/me{path}", params={"conversation_id": chat.conversation, **params})
     assert reply.status_code == 200, reply.text
     return reply.json()
 

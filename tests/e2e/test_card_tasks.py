@@ -7,7 +7,7 @@ from tests.e2e.conftest import Chat
 
 
 def card(assistant, chat: Chat, last_four: str) -> dict:
-    reply = assistant.service("GET", "/me/cards", params={"conversation_id": chat.sender})
+    reply = assistant.service("GET", "/me/cards", params={"conversation_id": chat.conversation})
     return next(c for c in reply.json()["cards"] if c["last_four"] == last_four)
 
 
@@ -82,7 +82,7 @@ def test_a_stolen_card_is_blocked_and_replaced_with_a_new_number(assistant, chat
     # The new card has not been activated yet: a decline on it is explained as such.
     new_card = next(
         c["last_four"]
-        for c in assistant.service("GET", "/me/cards", params={"conversation_id": chat.sender}).json()[
+        for c in assistant.service("GET", "/me/cards", params={"conversation_id": chat.conversation}).json()[
             "cards"
         ]
         if c["status"] == "inactive"

@@ -28,9 +28,9 @@ def test_a_service_failure_in_the_middle_of_a_payment_pays_nothing(assistant, ch
     before = Decimal(
         next(
             a["balance"]
-            for a in assistant.service("GET", "/me/accounts", params={"conversation_id": chat.sender}).json()[
-                "accounts"
-            ]
+            for a in assistant.service(
+                "GET", "/me/accounts", params={"conversation_id": chat.conversation}
+            ).json()["accounts"]
             if a["card_last_four"] == "2002"
         )
     )
@@ -40,7 +40,7 @@ def test_a_service_failure_in_the_middle_of_a_payment_pays_nothing(assistant, ch
     assert time.monotonic() - started < ANSWER_WITHIN_S
     assert "nothing was changed" in reply or "can't reach" in reply
     assistant.set_fault("pass")
-    accounts = assistant.service("GET", "/me/accounts", params={"conversation_id": chat.sender}).json()
+    accounts = assistant.service("GET", "/me/accounts", params={"conversation_id": chat.conversation}).json()
     assert (
         Decimal(next(a["balance"] for a in accounts["accounts"] if a["card_last_four"] == "2002")) == before
     )

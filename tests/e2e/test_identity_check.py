@@ -10,13 +10,13 @@ from tests.e2e.conftest import Chat, make_room_for_a_code
 
 
 def session_of(assistant, chat: Chat) -> int:
-    return assistant.service("GET", f"/sessions/{chat.sender}").status_code
+    return assistant.service("GET", f"/sessions/{chat.conversation}").status_code
 
 
 def test_a_balance_check_shows_the_figures_of_the_account_service(assistant, chat):
     verified = chat.verify("what's my balance?", "alex.morgan")
     assert "Thanks Alex, you're verified." in verified
-    accounts = assistant.service("GET", "/me/accounts", params={"conversation_id": chat.sender}).json()[
+    accounts = assistant.service("GET", "/me/accounts", params={"conversation_id": chat.conversation}).json()[
         "accounts"
     ]
     for account in accounts:

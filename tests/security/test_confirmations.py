@@ -29,7 +29,7 @@ NOT_A_YES = (
 
 
 def me(assistant: Assistant, chat: Chat, path: str, **params: Any) -> dict:
-    reply = assistant.service("GET", f"/me{path}", params={"conversation_id": chat.sender, **params})
+    reply = assistant.service("GET", f"/me{path}", params={"conversation_id": chat.conversation, **params})
     assert reply.status_code == 200, reply.text
     return reply.json()
 
