@@ -14,7 +14,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup run shell train test lint typecheck validate bench audit lock clean chromium
+.PHONY: help setup run shell train test lint typecheck validate bench audit lock clean chromium postgresql
 
 help:
 	@echo "make run    - set up, train if needed, start every service (Ctrl-C stops them)"
@@ -66,6 +66,18 @@ chromium:
 	  echo "Install it with: sudo apt-get install -y chromium"; \
 	fi
 
+# The account service's tests run on PostgreSQL too (a throw-away server on a free port, as the
+# postgres user): Debian's postgresql, installed the same way as chromium when missing.
+postgresql:
+	@if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's postgresql for the account service's PostgreSQL tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+	  echo "PostgreSQL is not installed, so the PostgreSQL tests will be skipped."; \
+	  echo "Install it with: sudo apt-get install -y postgresql"; \
+	fi
+
 # --- training -----------------------------------------------------------------------------
 # Make decides when to retrain (data, domain, config or the spaCy pipeline changed). Rasa's own
 # cache then retrains only the parts whose inputs changed; --force when the spaCy pipeline, the
@@ -94,7 +106,7 @@ typecheck: setup
 validate: setup
 	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
 
-test: train chromium
+test: train chromium postgresql
 	scripts/run_tests.sh
 
 bench: train
