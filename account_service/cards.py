@@ -200,9 +200,10 @@ async def report_fraud(
     today: date,
     now: datetime,
     conversation_id: str,
+    order_new_card: bool = True,
 ) -> dict[str, Any]:
-    """Freeze, fraud case and replacement: all in the caller's one transaction, so an error in
-    any step leaves the card as it was and no case behind."""
+    """Freeze, fraud case and (when `order_new_card`) replacement: all in the caller's one
+    transaction, so an error in any step leaves the card as it was and no case behind."""
     if card.status == "replaced":
         raise wrong_status(card, "This card has already been replaced and cannot be used.")
     marked = (
@@ -238,6 +239,8 @@ async def report_fraud(
             "amount_cents": sum(transaction.amount_cents for transaction in marked),
         },
     )
+    if not order_new_card:
+        return {"reference": fraud_case.reference, "card_frozen": True, "replacement": None}
     replacement, _new_card, delivery = await order_replacement(
         session,
         card=card,

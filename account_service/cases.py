@@ -91,6 +91,14 @@ async def open_dispute(
 
 HANDOFFS_PER_HOUR = 3
 HANDOFF_WINDOW = timedelta(hours=1)
+# New conversations are free, so one client address is limited too: a queue full of one
+# stranger's cases would hide every real customer from the agents.
+HANDOFFS_PER_CLIENT_PER_HOUR = 10
+# Messages one live handoff keeps; beyond it the assistant answers again (the channel's fallback).
+MAX_MESSAGES_PER_CASE = 300
+# What the queue shows at once (oldest first) and how much of each case's recent messages.
+QUEUE_PAGE = 50
+QUEUE_MESSAGES = 10
 
 
 async def open_handoff(
@@ -101,6 +109,7 @@ async def open_handoff(
     transcript: list[dict[str, str]],
     now: datetime,
     agents_available: bool = True,
+    client: str | None = None,
 ) -> tuple[Case, bool]:
     """(The conversation's live handoff, False) when it has one already: asking again does not
     queue the customer twice. Otherwise (a new case, True), at most HANDOFFS_PER_HOUR per
@@ -132,6 +141,23 @@ async def open_handoff(
             "This conversation asked for a person several times in the last hour; try again later.",
             retry_after=max(1, math.ceil((frees_at - now).total_seconds())),
         )
+    if client:
+        key = guards.handoff_client_key(client)
+        await guards.lock_guard(session, key)
+        wait = await guards.attempts_wait(
+            session, key, now, limit=HANDOFFS_PER_CLIENT_PER_HOUR, window=HANDOFF_WINDOW
+        )
+        if wait is not None:
+            audit.record(
+                session, "handoff", "too_many_handoffs", now, conversation_id=conversation_id, per="client"
+            )
+            raise ServiceError(
+                429,
+                "too_many_handoffs",
+                "Many conversations from this place asked for a person in the last hour; try again later.",
+                retry_after=wait,
+            )
+        guards.record_attempt(session, key, now)
     verified = await session.scalar(
         select(VerifiedSession).where(VerifiedSession.conversation_id == conversation_id)
     )
@@ -209,11 +235,33 @@ async def messages_after(
     return list(found)
 
 
-async def queued_handoffs(session: AsyncSession, statuses: tuple[str, ...] = QUEUE) -> list[Case]:
+async def queued_handoffs(
+    session: AsyncSession, statuses: tuple[str, ...] = QUEUE, limit: int = QUEUE_PAGE
+) -> list[Case]:
     found = await session.scalars(
-        select(Case).where(Case.type == "handoff", Case.status.in_(statuses)).order_by(Case.id)
+        select(Case).where(Case.type == "handoff", Case.status.in_(statuses)).order_by(Case.id).limit(limit)
     )
     return list(found)
+
+
+async def latest_messages(
+    session: AsyncSession, case: Case, limit: int = QUEUE_MESSAGES
+) -> list[HandoffMessage]:
+    """The case's last `limit` messages, oldest first (the queue's preview of a case)."""
+    found = await session.scalars(
+        select(HandoffMessage)
+        .where(HandoffMessage.case_id == case.id)
+        .order_by(HandoffMessage.id.desc())
+        .limit(limit)
+    )
+    return list(reversed(list(found)))
+
+
+async def message_count(session: AsyncSession, case: Case) -> int:
+    count = await session.scalar(
+        select(func.count()).select_from(HandoffMessage).where(HandoffMessage.case_id == case.id)
+    )
+    return int(count or 0)
 
 
 def _agent_audit(session: AsyncSession, case: Case, action: str, now: datetime, agent: str) -> None:

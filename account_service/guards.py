@@ -28,6 +28,11 @@ def client_key(client: str) -> str:
     return _key("client", client)
 
 
+def handoff_client_key(client: str) -> str:
+    """New handoffs from one client address are counted under their own key."""
+    return _key("handoff-client", client)
+
+
 def _key(kind: str, value: str) -> str:
     return hashlib.sha256(f"{kind}\0{value}".encode()).hexdigest()
 

@@ -191,6 +191,14 @@ def is_fresh(verified: VerifiedSession, now: datetime) -> bool:
 # --- asking for a code ----------------------------------------------------------------------------
 
 
+async def _check_conversation_lock(session: AsyncSession, conversation_id: str, now: datetime) -> None:
+    guard = await guards.lock_guard(session, guards.conversation_key(conversation_id))
+    until = guards.locked_until(guard, now)
+    if until is not None:
+        audit.record(session, "code_sent", "conversation_locked", now, conversation_id=conversation_id)
+        raise locked_error(until)
+
+
 async def _check_attempt_limits(
     session: AsyncSession,
     *,
@@ -229,19 +237,26 @@ async def _check_attempt_limits(
         guards.record_attempt(session, key, now)
 
 
-async def _recent_sends(session: AsyncSession, customer: Customer, now: datetime) -> int:
-    return int(
-        await session.scalar(
-            select(func.count())
-            .select_from(Challenge)
-            .where(
-                Challenge.customer_id == customer.id,
-                Challenge.code_hash.is_not(None),
-                Challenge.created_at > now - SEND_WINDOW,
-            )
+async def _recent_sends(
+    session: AsyncSession, customer: Customer, now: datetime, purpose: str, conversation_id: str
+) -> int:
+    """Codes sent in the window that count against this request: for a new verification, every
+    verification code the customer was sent (a stranger can ask for those); for a confirmation,
+    only this conversation's confirm codes, so nobody else can use up what a verified customer
+    needs to pay or make a change."""
+    query = (
+        select(func.count())
+        .select_from(Challenge)
+        .where(
+            Challenge.customer_id == customer.id,
+            Challenge.code_hash.is_not(None),
+            Challenge.created_at > now - SEND_WINDOW,
+            Challenge.purpose == purpose,
         )
-        or 0
     )
+    if purpose == "confirm":
+        query = query.where(Challenge.conversation_id == conversation_id)
+    return int(await session.scalar(query) or 0)
 
 
 async def start_challenge(
@@ -263,9 +278,14 @@ async def start_challenge(
     """A challenge for the conversation, with a code sent when the details match a customer who
     may get one. For purpose verify the answer is the same in every case (masked_destination
     None); for confirm the code goes to the session's customer and the destination is shown."""
-    await _check_attempt_limits(
-        session, now=now, conversation_id=conversation_id, client=client, limits=limits
-    )
+    if purpose == "confirm":
+        # Asked by a verified session for its own customer: no lookup, so nothing to enumerate and
+        # no attempt counted; only this conversation's lock applies.
+        await _check_conversation_lock(session, conversation_id, now)
+    else:
+        await _check_attempt_limits(
+            session, now=now, conversation_id=conversation_id, client=client, limits=limits
+        )
     if purpose == "confirm":
         # Identifiers in the request are ignored: a confirm code goes to the session's customer.
         verified = await active_session(session, conversation_id, now)
@@ -283,12 +303,32 @@ async def start_challenge(
 
     if customer is None:
         outcome = "no_match"
-    elif codes_locked(customer, now):
+    elif purpose == "verify" and codes_locked(customer, now):
+        # Only new verifications: a stranger's wrong codes never block a verified customer's
+        # confirmation codes.
         outcome = "customer_locked"
-    elif await _recent_sends(session, customer, now) >= CODES_PER_WINDOW:
+    elif await _recent_sends(session, customer, now, purpose, conversation_id) >= CODES_PER_WINDOW:
         outcome = "too_many_codes"
     else:
         outcome = "sent"
+    if purpose == "confirm" and outcome != "sent":
+        # The session's own customer: saying so reveals nothing, and the assistant must not
+        # claim a code went out when none did.
+        audit.record(
+            session,
+            "code_sent",
+            outcome,
+            now,
+            customer_id=found.id if found else None,
+            conversation_id=conversation_id,
+            purpose=purpose,
+        )
+        raise ServiceError(
+            429,
+            "too_many_codes",
+            "Several confirmation codes were sent in the last 15 minutes; try again later.",
+            retry_after=int(SEND_WINDOW.total_seconds()),
+        )
 
     challenge_id = secrets.token_urlsafe(24)
     code_hash = None
@@ -448,7 +488,8 @@ async def verify_code(
     right = (
         customer is not None
         and challenge.code_hash is not None
-        and not codes_locked(customer, now)
+        # A customer lock stops new verifications only, never a verified customer's confirmation.
+        and not (purpose == "verify" and codes_locked(customer, now))
         and code_matches(secret_key, challenge.id, normalize_code(code), challenge.code_hash)
     )
     if not right:
@@ -517,6 +558,12 @@ async def require_customer(
             403, "fresh_code_needed", "This change needs a new code; ask for one with purpose confirm."
         )
     return customer
+
+
+async def session_is_fresh(session: AsyncSession, conversation_id: str, now: datetime) -> bool:
+    """Whether the conversation's check is young enough for a change (a code in the last 5 minutes)."""
+    verified = await active_session(session, conversation_id, now)
+    return verified is not None and is_fresh(verified, now)
 
 
 async def session_info(session: AsyncSession, conversation_id: str, now: datetime) -> dict[str, Any] | None:

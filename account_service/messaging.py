@@ -19,7 +19,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from account_service.models import Customer, OutboxMessage
-from privacy.redaction import mask_codes
+from privacy.redaction import mask_codes, mask_signed_links
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,9 @@ class Messenger:
     def queue(self, session: AsyncSession, customer: Customer, channel: str, text: str, now: datetime) -> str:
         """Records the message for delivery after commit; returns the destination."""
         to = customer.phone if channel == "sms" else customer.email
-        stored = text if self.keep_codes_in_outbox else mask_codes(text)
+        # Outside demo mode the stored copy keeps neither a code nor a signed link (a reset link
+        # is a credential for an hour); only the gateway gets the full text.
+        stored = text if self.keep_codes_in_outbox else mask_codes(mask_signed_links(text))
         session.add(
             OutboxMessage(customer_id=customer.id, channel=channel, recipient=to, text=stored, sent_at=now)
         )

@@ -39,5 +39,5 @@ def code_matches(secret_key: str, challenge_id: str, code: str, stored_hash: str
 
 
 def normalize_code(text: str) -> str:
-    """The customer's text without spaces ("123 456" is 123456)."""
-    return _SPACES.sub("", text)
+    """The customer's text without spaces, in ASCII digits ("123 456" and "१२३४५६" are codes too)."""
+    return "".join(str(int(char)) if char.isdecimal() else char for char in _SPACES.sub("", text))

@@ -47,6 +47,8 @@ class UnfreezeCardForm(CardStatusForm):
     task = "unfreeze_card"
     card_statuses = ("frozen",)
     no_card_response = "utter_no_card_to_unfreeze"
+    # The card spends again: like any change, it needs a code younger than 5 minutes.
+    needs_fresh_code = True
 
 
 class CardStatusAction(TaskAction):
@@ -61,7 +63,7 @@ class CardStatusAction(TaskAction):
         elif reply.error == "wrong_status":
             turn.say(self.form.no_card_response, card=card, status=reply.get("status", ""))
         else:
-            turn.say("utter_service_error")
+            say_refused(turn, reply)
 
 
 class ActionActivateCard(CardStatusAction):
@@ -297,12 +299,16 @@ class ActionReportFraud(TaskAction):
         if reply.status != 201:
             turn.say("utter_service_error")
             return
-        replacement = reply.get("replacement") or {}
+        replacement = reply.get("replacement")
+        if not replacement:
+            # Frozen and reported at once; the new card waits for a fresh code (a replacement).
+            turn.say("utter_fraud_reported_no_new_card_yet", card=card, reference=reply.get("reference"))
+            return
         turn.say(
             "utter_fraud_reported",
             card=card,
             reference=reply.get("reference"),
-            delivery=day(replacement["estimated_delivery"]) if replacement else "soon",
+            delivery=day(replacement["estimated_delivery"]),
         )
 
 

@@ -95,4 +95,6 @@ class TurnService:
         return await self._once(lambda: self.client.me(method, path, self.conversation_id, **fields))
 
     async def open_handoff(self, topic: str, transcript: list[dict[str, str]]) -> Reply:
-        return await self._once(lambda: self.client.open_handoff(self.conversation_id, topic, transcript))
+        return await self._once(
+            lambda: self.client.open_handoff(self.conversation_id, topic, transcript, self.client_key)
+        )

@@ -346,9 +346,18 @@ class AccountClient:
             return await self.request(method, "/me" + path, params=params)
         return await self.request(method, "/me" + path, json={"conversation_id": conversation_id, **fields})
 
-    async def open_handoff(self, conversation_id: str, topic: str, transcript: list[dict[str, str]]) -> Reply:
-        """POST /handoffs: 201 a new handoff, 200 the one already open, 429 too many."""
-        body = {"conversation_id": conversation_id, "topic": topic, "transcript": transcript}
+    async def open_handoff(
+        self,
+        conversation_id: str,
+        topic: str,
+        transcript: list[dict[str, str]],
+        client: str | None = None,
+    ) -> Reply:
+        """POST /handoffs: 201 a new handoff, 200 the one already open, 429 too many (from this
+        conversation, or from this client address when its key is given)."""
+        body: dict[str, Any] = {"conversation_id": conversation_id, "topic": topic, "transcript": transcript}
+        if client:
+            body["client"] = client
         return await self.request("POST", "/handoffs", json=body)
 
 

@@ -70,5 +70,9 @@ def client_address(peer: str | None, forwarded_for: Iterable[str], proxies: Trus
 
 
 def client_key(address: str, salt: str) -> str:
-    """A short keyed hash of an address: enough to count requests, useless to find a person."""
+    """A short keyed hash of an address: enough to count requests, useless to find a person. An
+    IPv6 client is counted by its /64, which anyone gets whole from a provider."""
+    parsed = _address(address)
+    if isinstance(parsed, ipaddress.IPv6Address):
+        address = str(ipaddress.ip_network(f"{parsed}/64", strict=False))
     return hmac.new(salt.encode(), f"client\0{address}".encode(), hashlib.sha256).hexdigest()[:24]

@@ -147,6 +147,14 @@ class ProcessSettings(BaseSettings):
                 problems.append(f"{name} is not set")
             elif len(secret) < MIN_SECRET_LENGTH or secret in DEMO_SECRETS.values():
                 problems.append(f"{name} must be a private value of at least {MIN_SECRET_LENGTH} characters")
+        # Each secret has one job: a leak of one must not be a leak of another.
+        by_value: dict[str, list[str]] = {}
+        for field in self.needed_secrets(self.dict()):
+            value = getattr(self, field)
+            text = value.get_secret_value() if isinstance(value, SecretStr) else value
+            if text:
+                by_value.setdefault(text, []).append(self.env_name(field))
+        problems += [f"{' and '.join(names)} must differ" for names in by_value.values() if len(names) > 1]
         return problems
 
     @validator("trusted_proxies")

@@ -26,7 +26,9 @@ _DIGIT_RUN = re.compile(r"(?<![\d])\d(?:[ -]?\d){12,22}(?![\d])")
 
 # Groups of digits joined by one space, dash or dot; a code is such a run of exactly six
 # digits not touching a currency sign, a decimal point or more digits.
-_DIGIT_GROUPS = re.compile(r"(?<![\d$£€₹.,/])\d+(?:[ .-]\d+)*(?![\d]|[.,/:]\d)")
+# A comma or dot just before counts as a separator only after a digit ("1,234,567", "12.50"), not
+# after a word ("ok,482913", "code.482913").
+_DIGIT_GROUPS = re.compile(r"(?<![\d$£€₹/])(?<!\d[.,])\d+(?:[ .-]\d+)*(?![\d]|[.,/:]\d)")
 _SEPARATOR = re.compile(r"[ .-]")
 
 _DIGIT_WORDS = "zero|oh|one|two|three|four|five|six|seven|eight|nine"
@@ -101,10 +103,10 @@ _DATE_FORMS = [
     # 30/09/1985, 09-30-1985, 30.09.1985 (day or month first: either way it is masked)
     re.compile(rf"\b(?P<a>\d{{1,2}})[-/.](?P<b>\d{{1,2}})[-/.](?P<y>{_YEAR})\b"),
     # September 30, 1985 / Sep 30th 1985
-    re.compile(rf"\b(?P<mn>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR})\b", re.I),
+    re.compile(rf"\b(?P<mn>{_MONTH})\.?\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(?P<y>{_YEAR})\b", re.I),
     # 30 Sep 1985 / 30th of September, 1985
     re.compile(
-        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mn>{_MONTH})\.?,?\s+(?P<y>{_YEAR})\b", re.I
+        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:of\s+)?(?P<mn>{_MONTH})\.?\s*,?\s*(?P<y>{_YEAR})\b", re.I
     ),
 ]
 

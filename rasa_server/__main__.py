@@ -9,6 +9,7 @@
 - Request bodies are capped at 64 KB before they are read (Sanic's REQUEST_MAX_SIZE; 413).
 - The action server's token is put where endpoints.yml expects it (${ACTION_SERVER_TOKEN}).
 - A token Rasa's JWT check cannot even read gets 401, not 500 (rasa_server/hardening.py).
+- Conversation IDs in Rasa's own log lines become short hashes (rasa_server/log_privacy.py).
 """
 
 from __future__ import annotations
@@ -57,9 +58,11 @@ def main() -> int:
     sys.argv = rasa_arguments(settings)
     from rasa.__main__ import main as rasa_main
 
+    from rasa_server import log_privacy
     from rasa_server.hardening import patch_rasa
 
     patch_rasa()
+    log_privacy.install()
     rasa_main()
     return 0
 

@@ -14,7 +14,8 @@ export ACCOUNT_SERVICE_URL="${ACCOUNT_SERVICE_URL:-http://localhost:$ACCOUNT_SER
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 export RASA_TELEMETRY_ENABLED=false
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
-if [ "$DEMO_MODE" = 1 ]; then
+# The same reading of DEMO_MODE as every process's (1/true/yes/on, any case).
+if [[ "${DEMO_MODE,,}" =~ ^(1|true|yes|on)$ ]]; then
   .venv/bin/python scripts/demo_secrets.py --out var/secrets.env
   # shellcheck disable=SC1091
   source var/secrets.env

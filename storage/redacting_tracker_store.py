@@ -1,7 +1,8 @@
 """Rasa's SQL tracker store, with what a customer must never see stored taken out first.
 
-Card numbers keep only their last four digits; six-digit codes are masked; the whole message
-is replaced when it answered a question for a secret (a one-time code, a date of birth). The
+Card numbers keep only their last four digits; codes, dates of birth and signed links are masked
+wherever they appear (text, entities, buttons, metadata); the whole message is replaced when it
+answered a question for a secret (a one-time code, a date of birth). The
 action server still sees the real message during the turn: redaction happens on saving, so
 the stored (and later retrieved) conversation never holds the secret.
 """
@@ -34,6 +35,7 @@ def _redact_value(value: Any) -> Any:
 
 
 def _redact_user_event(event: dict[str, Any], answers_secret: bool) -> dict[str, Any]:
+    event["metadata"] = _redact_value(event.get("metadata"))
     parse_data = event.get("parse_data") or {}
     if answers_secret:
         event["text"] = REDACTED
@@ -64,7 +66,9 @@ def redact_events(events: list[dict[str, Any]], requested_slot: str | None = Non
         elif kind == "user":
             event = _redact_user_event(event, answers_secret=requested_slot in SECRET_SLOTS)
         elif kind == "bot":
-            event["text"] = _redact_value(event.get("text"))
+            # Rasa copies a response's variables (a signed link, say) into the event's metadata.
+            for key in ("text", "data", "metadata"):
+                event[key] = _redact_value(event.get(key))
         elif kind == "active_loop" and event.get("name") is None:
             requested_slot = None
         redacted.append(event)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy import select
 
-from account_service import cards, cases
+from account_service import cards, cases, identity
 from account_service.accounts import available_credit_cents, find_card
 from account_service.endpoints import ACTIONS, Routes, fail
 from account_service.errors import ServiceError
@@ -44,10 +44,10 @@ CARD_ACTION = {
 
 
 async def _change_status(
-    request: web.Request, path: CardPath, body: ConversationBody, action: str
+    request: web.Request, path: CardPath, body: ConversationBody, action: str, *, fresh: bool = False
 ) -> CardOut:
     async with transaction(request) as session:
-        customer = await me(request, session, body.conversation_id)
+        customer = await me(request, session, body.conversation_id, fresh=fresh)
         card, account = await find_card(session, customer, path.last4, for_update=True)
         await cards.change_status(session, card, action, now(request), customer, body.conversation_id)
         return CardOut.of(card, account)
@@ -68,10 +68,12 @@ async def freeze(request: web.Request, path: CardPath, body: ConversationBody) -
 
 
 @routes.post(
-    "/me/cards/{last4}/unfreeze", "Unfreeze a frozen card (not one reported for fraud)", **CARD_ACTION
+    "/me/cards/{last4}/unfreeze",
+    "Unfreeze a frozen card (not one reported for fraud); it spends again, so a fresh code is needed",
+    **{**CARD_ACTION, "errors": [NOT_VERIFIED, FRESH_NEEDED, NO_CARD, WRONG_STATUS]},
 )
 async def unfreeze(request: web.Request, path: CardPath, body: ConversationBody) -> CardOut:
-    return await _change_status(request, path, body, "unfreeze")
+    return await _change_status(request, path, body, "unfreeze", fresh=True)
 
 
 @routes.get(
@@ -97,7 +99,7 @@ async def decline_check(request: web.Request, path: CardPath, query: Conversatio
 
 @routes.post(
     "/me/fraud-reports",
-    "Report fraud: freeze, fraud case and replacement in one transaction",
+    "Report fraud: freeze and fraud case at once; the replacement too when the check is fresh",
     scopes=ACTIONS,
     body=FraudReportRequest,
     answer=FraudReported,
@@ -112,6 +114,9 @@ async def fraud_report(request: web.Request, body: FraudReportRequest) -> FraudR
     async with transaction(request) as session:
         customer = await me(request, session, body.conversation_id)
         card, account = await find_card(session, customer, body.card_last_four, for_update=True)
+        # Freezing and the case protect the customer at once; a new card goes out to an address,
+        # which (like any replacement) needs a code younger than 5 minutes.
+        order_new_card = await identity.session_is_fresh(session, body.conversation_id, now(request))
         reported = await cards.report_fraud(
             session,
             card=card,
@@ -120,6 +125,7 @@ async def fraud_report(request: web.Request, body: FraudReportRequest) -> FraudR
             today=now(request).date(),
             now=now(request),
             conversation_id=body.conversation_id,
+            order_new_card=order_new_card,
         )
     return FraudReported(**reported)
 

@@ -43,14 +43,20 @@ NO_SUCH_HANDOFF = fail(404, "No such handoff", "no_such_handoff")
     "/handoffs",
     "Hand the conversation to a person; estimated wait = position x 3 minutes. Outside agent hours "
     "(agents_available false) the case waits for a message (leave_message). A conversation with a "
-    "live handoff gets that one back (200); at most 3 new ones per conversation per hour",
+    "live handoff gets that one back (200); at most 3 new ones per conversation and 10 per client "
+    "address per hour",
     scopes=ACTIONS,
     body=HandoffRequest,
     answer=HandoffOpened,
     status=201,
     other_statuses=[(200, "The conversation's live handoff, unchanged: nothing new was opened")],
     errors=[
-        fail(429, "3 handoffs from this conversation in the last hour", "too_many_handoffs", retry_after=int)
+        fail(
+            429,
+            "3 handoffs from this conversation, or 10 from this client, in the last hour",
+            "too_many_handoffs",
+            retry_after=int,
+        )
     ],
 )
 async def handoff(request: web.Request, body: HandoffRequest) -> Reply:
@@ -65,6 +71,7 @@ async def handoff(request: web.Request, body: HandoffRequest) -> Reply:
             transcript=transcript,
             now=now(request),
             agents_available=available,
+            client=body.client,
         )
         view = await _customer_view(session, case)
         answer = HandoffOpened(**view.dict(), agents_available=available, agent_hours=hours.description)
@@ -96,8 +103,15 @@ def _message(message: HandoffMessage) -> HandoffMessageOut:
     )
 
 
-async def _agent_view(session: AsyncSession, case: Case, moment: datetime, after: int = 0) -> HandoffForAgent:
-    messages = await cases.messages_after(session, case, after)
+async def _agent_view(
+    session: AsyncSession, case: Case, moment: datetime, after: int = 0, *, preview: bool = False
+) -> HandoffForAgent:
+    # The queue shows each case's last few messages; one case shows them all (200 at a time).
+    messages = (
+        await cases.latest_messages(session, case)
+        if preview
+        else await cases.messages_after(session, case, after)
+    )
     return HandoffForAgent(
         reference=case.reference,
         status=case.status,
@@ -138,7 +152,7 @@ async def active(request: web.Request, query: ActiveQuery) -> HandoffForCustomer
     body=CustomerMessage,
     answer=CustomerMessageStored,
     status=201,
-    errors=[NO_ACTIVE],
+    errors=[NO_ACTIVE, fail(429, "The handoff holds its most messages", "case_full")],
 )
 async def customer_message(request: web.Request, body: CustomerMessage) -> CustomerMessageStored:
     """The customer's message into their live handoff (404 when there is none: the assistant
@@ -149,6 +163,8 @@ async def customer_message(request: web.Request, body: CustomerMessage) -> Custo
         case = await cases.active_handoff(session, body.conversation_id)
         if case is None:
             raise ServiceError(404, "no_active_handoff", "The conversation is with the assistant.")
+        if await cases.message_count(session, case) >= cases.MAX_MESSAGES_PER_CASE:
+            raise ServiceError(429, "case_full", "This handoff holds as many messages as it can keep.")
         message = cases.add_message(session, case, "customer", body.text, moment)
         if case.status == "leave_message":
             case.status = "message_left"
@@ -211,7 +227,9 @@ async def queue(request: web.Request, query: QueueQuery) -> HandoffQueue:
     moment = now(request)
     async with transaction(request) as session:
         found = await cases.queued_handoffs(session, wanted)
-        return HandoffQueue(__root__=[await _agent_view(session, case, moment) for case in found])
+        return HandoffQueue(
+            __root__=[await _agent_view(session, case, moment, preview=True) for case in found]
+        )
 
 
 @routes.get(

@@ -40,7 +40,9 @@ class ReplacementOrdered(Answer):
 class FraudReported(Answer):
     reference: str
     card_frozen: bool
-    replacement: ReplacementOrdered
+    # None when the identity check is older than 5 minutes: the new card is then ordered as a
+    # replacement, after a fresh code.
+    replacement: ReplacementOrdered | None
 
 
 class DisputeRequest(Shape):

@@ -9,6 +9,7 @@ from pydantic import Field
 from account_service.endpoints import Answer, Shape
 from account_service.fields import (
     AgentName,
+    ClientKey,
     ConversationId,
     MessageId,
     MessageText,
@@ -33,6 +34,9 @@ class Turn(Shape):
 class HandoffRequest(Shape):
     conversation_id: ConversationId
     topic: Topic
+    client: ClientKey | None = Field(
+        None, hint="the customer's client key from the channel, for the per-address handoff limit"
+    )
     transcript: list[Turn] = Field(
         ...,
         max_items=MAX_TURNS,

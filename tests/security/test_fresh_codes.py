@@ -66,13 +66,23 @@ async def test_protective_actions_need_no_fresh_code(api: Api) -> None:
     await api.verify("conv-a")
     await api.advance(5 * 60 + 1)
     assert (await api.me_post("/cards/2002/freeze"))[0] == 200
-    assert (await api.me_post("/cards/2002/unfreeze"))[0] == 200
+    # Unfreezing lets the card spend again: that is a change, not protection.
+    status, answer = await api.me_post("/cards/2002/unfreeze")
+    assert (status, answer["error"]) == (403, "fresh_code_needed")
+    assert (await api.card("2002"))["status"] == "frozen"
     transactions = (await api.me_get("/transactions", card="2010", limit="3"))[1]["transactions"]
     purchase = next(t for t in transactions if not t["amount"].startswith("-"))
     status, _ = await api.me_post("/disputes", transaction_id=purchase["id"], reason="not_received")
     assert status == 201
-    status, _ = await api.me_post("/fraud-reports", card_last_four="2010", transaction_ids=[purchase["id"]])
-    assert status == 201
+    # A fraud report freezes and opens the case at once; the new card (sent to an address) waits
+    # for a fresh code.
+    status, reported = await api.me_post(
+        "/fraud-reports", card_last_four="2010", transaction_ids=[purchase["id"]]
+    )
+    assert status == 201 and reported["card_frozen"] and reported["replacement"] is None
+    assert (await api.card("2010"))["status"] == "frozen"
+    await api.verify("conv-a", purpose="confirm")
+    assert (await api.me_post("/cards/2002/unfreeze"))[0] == 200
 
 
 async def test_an_app_login_is_never_fresh_for_these_either(api: Api) -> None:

@@ -171,6 +171,42 @@ def test_ten_wrong_codes_lock_code_checks_for_the_customer_but_keep_their_sessio
     service.verify(new_conversation(), "priya.sharma")
 
 
+def test_a_stranger_using_up_codes_or_locking_them_never_blocks_a_verified_customers_confirmation(
+    service: Client,
+) -> None:
+    mine = new_conversation()
+    service.verify(mine, "alex.morgan")
+    service.advance(6 * 60)  # the check is no longer fresh: a change needs a confirm code
+    # A stranger uses up the customer's verification codes for this window …
+    for _ in range(3):
+        assert service.start(new_conversation(), user_id="alex.morgan")[0] == 201
+    # … and locks the customer's code checks with wrong codes from several conversations.
+    for _ in range(5):
+        stranger = new_conversation()
+        _, sent = service.start(stranger, user_id="alex.morgan")
+        for guess in ("111111", "222222"):
+            service.check(sent["challenge_id"], stranger, guess)
+    before = service.sent_count("alex.morgan")
+    status, sent = service.start(mine, purpose="confirm")
+    assert status == 201 and sent["masked_destination"]
+    assert service.sent_count("alex.morgan") == before + 1  # really sent
+    status, _ = service.check(
+        sent["challenge_id"], mine, service.latest_code("alex.morgan"), purpose="confirm"
+    )
+    assert status == 200
+
+
+def test_confirm_codes_say_honestly_when_none_was_sent(service: Client) -> None:
+    mine = new_conversation()
+    service.verify(mine, "priya.sharma")
+    for _ in range(3):
+        assert service.start(mine, purpose="confirm")[0] == 201
+    before = service.sent_count("priya.sharma")
+    status, body = service.start(mine, purpose="confirm")
+    assert (status, body["error"]) == (429, "too_many_codes") and body["retry_after"] > 0
+    assert service.sent_count("priya.sharma") == before
+
+
 def test_a_confirm_code_guessed_by_a_session_thief_locks_only_that_conversation(service: Client) -> None:
     stolen, other = new_conversation(), new_conversation()
     service.verify(stolen, "alex.morgan")

@@ -163,3 +163,14 @@ async def test_a_socket_packet_over_64_kb_is_refused(assistant):
     events = assistant.tracker(browser.conversation)["events"]
     assert not [event for event in events if event["event"] == "user"]
     await browser.close()
+
+
+def test_only_our_channels_are_served(assistant):
+    # Rasa Enterprise's channel would trust any token signed with a key fetched from localhost:5002.
+    answer = requests.post(
+        assistant.rasa_url + "/webhooks/rasa/webhook",
+        json={"message": "hi"},
+        headers={"Authorization": "Bearer x"},
+        timeout=10,
+    )
+    assert answer.status_code == 404

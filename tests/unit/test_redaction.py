@@ -89,8 +89,17 @@ def test_stored_events_lose_codes_dates_of_birth_and_card_numbers():
 
 @pytest.mark.parametrize(
     "written",
-    ["123456", "123 456", "123-456", "12 34 56", "1 2 3 4 5 6", "12.34.56", "१२३४५६",
-     "one two three four five six", "Four, eight, two, nine, one, three"],
+    [
+        "123456",
+        "123 456",
+        "123-456",
+        "12 34 56",
+        "1 2 3 4 5 6",
+        "12.34.56",
+        "१२३४५६",
+        "one two three four five six",
+        "Four, eight, two, nine, one, three",
+    ],
 )
 def test_a_code_is_masked_however_it_is_written(written):
     assert redact(f"the code is {written} thanks") == f"the code is {CODE_MASK} thanks"
@@ -99,16 +108,35 @@ def test_a_code_is_masked_however_it_is_written(written):
 
 @pytest.mark.parametrize(
     "kept",
-    ["+1 555 010 2002", "1800-419-2122", "₹1,00,000", "at 10:42", "1.5 lakh", "balance 1234.56",
-     "due 2026-12-05", "12/05", "card ending 2010", "I have one or two questions"],
+    [
+        "+1 555 010 2002",
+        "1800-419-2122",
+        "₹1,00,000",
+        "at 10:42",
+        "1.5 lakh",
+        "balance 1234.56",
+        "due 2026-12-05",
+        "12/05",
+        "card ending 2010",
+        "I have one or two questions",
+    ],
 )
 def test_phone_numbers_amounts_times_and_card_endings_are_not_codes(kept):
     assert redact(kept, date(2026, 11, 28)) == kept
 
 
 @pytest.mark.parametrize(
-    "birthday", ["30 Sep 1985", "30th of September, 1985", "September 30 1985", "Sep 30th, 1985",
-                 "1985-09-30", "30/09/1985", "09/30/1985", "30.09.1985"],
+    "birthday",
+    [
+        "30 Sep 1985",
+        "30th of September, 1985",
+        "September 30 1985",
+        "Sep 30th, 1985",
+        "1985-09-30",
+        "30/09/1985",
+        "09/30/1985",
+        "30.09.1985",
+    ],
 )
 def test_a_date_of_birth_is_masked_wherever_it_is_typed(birthday):
     assert redact(f"fyi I was born {birthday}, ok", date(2026, 11, 28)) == f"fyi I was born {DATE_MASK}, ok"
@@ -126,7 +154,10 @@ def test_signed_links_are_removed_and_ordinary_links_kept():
     assert redact(reset) == LINK_MASK
     token_shaped = "https://cdn.example/files/Zm9vYmFyYmF6cXV4cXV1eHF1dXg1234"
     assert redact(token_shaped) == LINK_MASK
-    for kept in ["https://www.americanexpress.com/en-us/", "see https://www.americanexpress.com/en-in/account/login"]:
+    for kept in [
+        "https://www.americanexpress.com/en-us/",
+        "see https://www.americanexpress.com/en-in/account/login",
+    ]:
         assert redact(kept) == kept
 
 
@@ -134,3 +165,35 @@ def test_a_date_of_birth_typed_outside_its_question_is_not_stored():
     said = "hi, I'm alex born 30/09/1985"
     events = [{"event": "user", "text": said, "parse_data": {"text": said, "entities": []}}]
     assert "1985" not in str(redact_events(events))
+
+
+def test_a_signed_link_in_a_bot_events_metadata_is_not_stored():
+    link = "http://localhost:8081/statements/download/eyJzIjoxfQ.aGVsbG8.c2ln"
+    events = [
+        {"event": "bot", "text": f"Here: {link}", "metadata": {"url": link}, "data": {"buttons": []}},
+        {
+            "event": "user",
+            "text": "hi",
+            "metadata": {"note": link},
+            "parse_data": {"text": "hi", "entities": []},
+        },
+    ]
+    stored = str(redact_events(events))
+    assert "eyJzIjoxfQ" not in stored and stored.count(LINK_MASK) == 3
+
+
+def test_a_code_right_after_a_word_and_a_comma_or_dot_is_masked_too():
+    assert redact("ok,482913") == f"ok,{CODE_MASK}" and redact("code.482913") == f"code.{CODE_MASK}"
+    assert redact("1,234,567 and 12.50") == "1,234,567 and 12.50"
+
+
+def test_rasas_own_log_lines_name_conversations_only_by_a_hash():
+    from rasa_server.log_privacy import scrub
+
+    line = scrub("Stopped predicting for sender 'twilio:+15550102002'; GET /conversations/rest:abc/tracker")
+    assert "+15550102002" not in line and "rest:abc" not in line
+    assert "twilio:#" in line and "rest:#" in line
+    assert (
+        scrub("no conversation here: 10:42, https://x.example/a")
+        == "no conversation here: 10:42, https://x.example/a"
+    )
