@@ -62,6 +62,14 @@ DEMO_TOKEN = "demo-account-service-token"
 # The Rasa server's HTTP API is on only with a JWT secret; tests call it with an admin token.
 RASA_JWT_SECRET = secrets.token_urlsafe(32)
 CONVERSATION_LIMIT = 40  # messages per conversation per minute in the test stack
+# The website and another site embedding the widget (tests/browser): their origins must be known
+# to the Rasa server, which lets only those pages open the widget's socket.
+WEBSITE_PORT, EMBEDDING_SITE_PORT = free_port(), free_port()
+WIDGET_ORIGINS = ",".join(
+    f"http://{host}:{port}"
+    for port in (WEBSITE_PORT, EMBEDDING_SITE_PORT)
+    for host in ("127.0.0.1", "localhost")
+)
 ACTION_SERVER_TOKEN = "e2e-action-server-token-0123456789abcdef"  # Rasa sends it (endpoints.yml)
 
 
@@ -161,6 +169,9 @@ def _assistant(tmp_path_factory: pytest.TempPathFactory, stack: ExitStack) -> It
     standin = stack.enter_context(running_standin(free_port()))
     env = {
         **os.environ,
+        # The public demo values, whatever `make test` exported from var/secrets.env: the tests
+        # call the service and the relay as each caller would.
+        **DEMO_SECRETS,
         "PYTHONPATH": str(REPO_ROOT),
         "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRACKER_DB": str(workdir / "tracker.db"),
@@ -176,6 +187,7 @@ def _assistant(tmp_path_factory: pytest.TempPathFactory, stack: ExitStack) -> It
         "RASA_JWT_SECRET": RASA_JWT_SECRET,
         # Lower than the default (300 a minute) so that the flood test stays light.
         "CHAT_MESSAGES_PER_CONVERSATION": str(CONVERSATION_LIMIT),
+        "WIDGET_ORIGINS": WIDGET_ORIGINS,
         # Agents on the chat whatever the time; tests switch to never with POST /demo/agent-hours.
         "AGENT_HOURS": "always",
         "RASA_TELEMETRY_ENABLED": "false",

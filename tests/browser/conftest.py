@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT, Assistant, free_port, start, stop, wait_until_healthy
+from common.settings import DEMO_SECRETS
+from tests.conftest import REPO_ROOT, WEBSITE_PORT, Assistant, start, stop, wait_until_healthy
 
 SCREENSHOTS = REPO_ROOT / "results" / "screenshots"
 CHROMIUM_ARGS = [
@@ -56,10 +57,11 @@ def website(assistant: Assistant, tmp_path_factory: pytest.TempPathFactory) -> I
     account service."""
     if not (REPO_ROOT / "web" / "dist" / "widget.js").exists():
         pytest.fail("the chat widget is not built (web/dist): run `make setup` (make test does it)")
-    port = free_port()
+    port = WEBSITE_PORT  # an origin the Rasa server lets open the widget's socket
     log = tmp_path_factory.mktemp("website") / "web.log"
     env = {
         **os.environ,
+        **DEMO_SECRETS,
         "PYTHONPATH": str(REPO_ROOT),
         "WEB_HOST": "127.0.0.1",
         "WEB_PORT": str(port),

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
 from tests.browser.cuttable_link import CuttableLink
+from tests.conftest import EMBEDDING_SITE_PORT
 from tests.e2e.conftest import make_room_for_a_code
 
 REPLY_MS = 30_000
@@ -57,7 +58,8 @@ def serve_one_page(html: str) -> tuple[str, Callable[[], None]]:
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    # On the port the Rasa server knows as an embedding site (WIDGET_ORIGINS in the test stack).
+    server = ThreadingHTTPServer(("127.0.0.1", EMBEDDING_SITE_PORT), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
     def stop() -> None:

@@ -24,14 +24,16 @@ def test_a_failing_service_is_explained_within_10_seconds_with_the_phone_number(
 
 
 def test_a_service_failure_in_the_middle_of_a_payment_pays_nothing(assistant, chat):
-    chat.verify("pay $25 today from my card ending 2002", "alex.morgan")
+    chat.verify("I want to make a payment", "priya.sharma")
+    chat.say("minimum due")
+    assert "Just to confirm" in chat.say("today")
     before = Decimal(
         next(
             a["balance"]
             for a in assistant.service(
                 "GET", "/me/accounts", params={"conversation_id": chat.conversation}
             ).json()["accounts"]
-            if a["card_last_four"] == "2002"
+            if a["card_last_four"] == "1005"
         )
     )
     assistant.set_fault("down")
@@ -42,7 +44,7 @@ def test_a_service_failure_in_the_middle_of_a_payment_pays_nothing(assistant, ch
     assistant.set_fault("pass")
     accounts = assistant.service("GET", "/me/accounts", params={"conversation_id": chat.conversation}).json()
     assert (
-        Decimal(next(a["balance"] for a in accounts["accounts"] if a["card_last_four"] == "2002")) == before
+        Decimal(next(a["balance"] for a in accounts["accounts"] if a["card_last_four"] == "1005")) == before
     )
 
 

@@ -79,9 +79,10 @@ def test_wrong_codes_are_counted_and_the_right_one_still_works(assistant, chat):
 def test_three_wrong_codes_lock_this_conversation_only(assistant, chat):
     # The customer is verified in another conversation (their own), which a stranger's wrong
     # codes must not end.
+    # A clean 15-minute window first: moving the clock on later would end the own session (idle).
+    assistant.advance_clock(15 * 60 + 1)
     own = Chat(assistant)
     own.verify("check my balance", "alex.morgan")
-    make_room_for_a_code(assistant, "alex.morgan")
     chat.say("I want to pay my bill")
     chat.say("alex.morgan")
     code = assistant.latest_code("alex.morgan")

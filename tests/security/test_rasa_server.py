@@ -15,7 +15,7 @@ import socketio
 
 from rasa_server.api_token import api_token
 from tests.channels.conftest import TelegramCustomer, texts
-from tests.conftest import CONVERSATION_LIMIT, RASA_JWT_SECRET, Assistant
+from tests.conftest import CONVERSATION_LIMIT, RASA_JWT_SECRET, WIDGET_ORIGINS, Assistant
 from tests.conversations.test_socketio import Browser
 from tests.e2e.conftest import make_room_for_a_code
 
@@ -147,7 +147,8 @@ async def test_the_widget_socket_refuses_pages_it_does_not_know(assistant):
             headers={"Origin": "https://evil.example"},
         )
     page = Browser(assistant.rasa_url)
-    assert await page.open(headers={"Origin": "http://localhost:8080"})
+    allowed = WIDGET_ORIGINS.split(",")[0]  # the test website's origin
+    assert await page.open(headers={"Origin": allowed})
     await page.close()
 
 
