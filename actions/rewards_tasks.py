@@ -201,6 +201,13 @@ class ActionAskRedeemOption(Action):
         return []
 
 
+def chosen_option(tracker: Tracker) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The rewards read at the start of the task, and the option the customer chose (if any)."""
+    rewards = tracker.get_slot("rewards_current") or {"points": 0, "options": []}
+    name = tracker.get_slot("redeem_option")
+    return rewards, next((o for o in rewards["options"] if o["name"] == name), None)
+
+
 class ActionAskRedeemPoints(Action):
     def name(self) -> str:
         return "action_ask_redeem_points"
@@ -208,9 +215,7 @@ class ActionAskRedeemPoints(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        rewards = tracker.get_slot("rewards_current") or {"points": 0, "options": []}
-        name = tracker.get_slot("redeem_option")
-        option = next((o for o in rewards["options"] if o["name"] == name), None)
+        rewards, option = chosen_option(tracker)
         if option is None:
             return []
         most = most_points(option, rewards["points"])
@@ -232,9 +237,7 @@ class ActionAskRedemptionConfirmed(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        rewards = tracker.get_slot("rewards_current") or {"points": 0, "options": []}
-        name = tracker.get_slot("redeem_option")
-        option = next((o for o in rewards["options"] if o["name"] == name), None)
+        rewards, option = chosen_option(tracker)
         points = int(tracker.get_slot("redeem_points") or 0)
         if option is None or not points:
             return []
