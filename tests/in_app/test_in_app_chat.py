@@ -4,6 +4,7 @@ first code; payments still need a fresh code; a refused token leaves no trace an
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 import uuid
@@ -14,7 +15,7 @@ import requests
 
 from channels.in_app import InAppSettings, conversation_id, load_settings
 from tests.conftest import DEMO_TOKEN, Assistant
-from tests.e2e.conftest import make_room_for_a_code
+from tests.e2e.conftest import answer_payment_questions, make_room_for_a_code
 from tests.in_app.tokens import claims, hs256, new_rsa_key, resigned_payload, rs256, unsigned
 from tests.in_app_env import in_app_env
 
@@ -58,6 +59,10 @@ class AppChat:
         self.replies = reply.json()
         assert all(item["recipient_id"] == self.sender for item in self.replies)
         return "\n".join(item.get("text", "") for item in self.replies)
+
+    @property
+    def buttons(self) -> list[str]:
+        return [button["payload"] for reply in self.replies for button in reply.get("buttons", [])]
 
 
 def tracker_events(assistant: Assistant, *sender_ids: str) -> int:
@@ -111,15 +116,20 @@ def test_transactions_are_answered_directly_too(assistant, service_ok):
     assert "User ID" not in answer and "transactions" in answer and "Membership Rewards" in answer
 
 
+def balance(assistant: Assistant, chat: AppChat, card: str) -> Decimal:
+    return Decimal(
+        next(a["balance"] for a in accounts_of(assistant, chat.conversation) if a["card_last_four"] == card)
+    )
+
+
 def test_a_payment_asks_for_a_fresh_code_sent_to_the_registered_phone_then_pays(assistant, service_ok):
     make_room_for_a_code(assistant, "priya.sharma")
     chat = AppChat(assistant, "priya.sharma")
     asked = chat.say("I want to make a payment")
-    assert "User ID" not in asked and "How much" in asked, asked
-    chat.say("minimum due")
-    summary = chat.say("today")
-    assert "Just to confirm" in summary and "ending 1005" in summary, summary
-    before = Decimal(next(a["balance"] for a in accounts_of(assistant, chat.conversation)))
+    assert "User ID" not in asked, asked
+    summary = answer_payment_questions(chat, asked)
+    card = re.search(r"ending (\d{4})", summary).group(1)
+    before = balance(assistant, chat, card)
     messages_before = len(assistant.outbox("priya.sharma"))
 
     step_up = chat.say("yes")
@@ -130,8 +140,7 @@ def test_a_payment_asks_for_a_fresh_code_sent_to_the_registered_phone_then_pays(
 
     done = chat.say(assistant.latest_code("priya.sharma"))
     assert "confirmed" in done and "paid" in done, done
-    after = Decimal(next(a["balance"] for a in accounts_of(assistant, chat.conversation)))
-    assert after < before
+    assert balance(assistant, chat, card) < before
 
 
 def refused_tokens() -> list[tuple[str, str]]:
