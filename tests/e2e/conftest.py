@@ -48,16 +48,17 @@ class Chat:
 
 
 def answer_payment_questions(chat: Any, reply: str) -> str:
-    """Answers the payment form's questions (the card when it asks, the minimum due, today) until
-    its summary, and returns the summary. The card asked about depends on what earlier tests did
-    to the demo customer's cards, so it is taken from the offered choices."""
+    """Answers the payment form's questions (the card when it asks, an amount of 100, today) until
+    its summary, and returns the summary. What earlier tests did to the demo customer (a card
+    replaced, a balance paid) changes the questions, so the card is taken from the offered
+    choices and the amount is a small one rather than "the minimum due" (which may be 0)."""
     for _ in range(5):
         if "Just to confirm" in reply:
             return reply
         if "Which card" in reply:
             reply = chat.say(chat.buttons[0])
         elif "How much" in reply:
-            reply = chat.say("minimum due")
+            reply = chat.say("100")
         elif "When" in reply:
             reply = chat.say("today")
         else:

@@ -125,7 +125,7 @@ def balance(assistant: Assistant, chat: AppChat, card: str) -> Decimal:
 def test_a_payment_asks_for_a_fresh_code_sent_to_the_registered_phone_then_pays(assistant, service_ok):
     make_room_for_a_code(assistant, "priya.sharma")
     chat = AppChat(assistant, "priya.sharma")
-    asked = chat.say("I want to make a payment")
+    asked = chat.say("pay my bill")
     assert "User ID" not in asked, asked
     summary = answer_payment_questions(chat, asked)
     card = re.search(r"ending (\d{4})", summary).group(1)
