@@ -52,18 +52,21 @@ def answer_payment_questions(chat: Any, reply: str) -> str:
     its summary, and returns the summary. What earlier tests did to the demo customer (a card
     replaced, a balance paid) changes the questions, so the card is taken from the offered
     choices and the amount is a small one rather than "the minimum due" (which may be 0)."""
+    exchange = [reply]
     for _ in range(5):
         if "Just to confirm" in reply:
             return reply
         if "Which card" in reply:
-            reply = chat.say(chat.buttons[0])
+            answer = chat.buttons[0]
         elif "How much" in reply:
-            reply = chat.say("100")
+            answer = "100"
         elif "When" in reply:
-            reply = chat.say("today")
+            answer = "today"
         else:
-            raise AssertionError(f"not a payment question: {reply}")
-    raise AssertionError(f"no payment summary: {reply}")
+            raise AssertionError("not a payment question:\n" + "\n> ".join(exchange))
+        reply = chat.say(answer)
+        exchange += [answer, reply]
+    raise AssertionError("no payment summary:\n" + "\n> ".join(exchange))
 
 
 def make_room_for_a_code(assistant: Assistant, user_id: str) -> None:
