@@ -6,6 +6,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -48,18 +49,18 @@ class Chat:
 
 
 def answer_payment_questions(chat: Any, reply: str) -> str:
-    """Answers the payment form's questions (the card when it asks, an amount of 100, today) until
+    """Answers the payment form's questions (the card when it asks, an amount of 10, today) until
     its summary, and returns the summary. What earlier tests did to the demo customer (a card
-    replaced, a balance paid) changes the questions, so the card is taken from the offered
-    choices and the amount is a small one rather than "the minimum due" (which may be 0)."""
+    replaced, a balance paid) changes the questions, so the card is the offered one with the
+    largest balance and the amount a small one rather than "the minimum due" (which may be 0)."""
     exchange = [reply]
     for _ in range(5):
         if "Just to confirm" in reply:
             return reply
         if "Which card" in reply:
-            answer = chat.buttons[0]
+            answer = card_with_most_to_pay(chat)
         elif "How much" in reply:
-            answer = "100"
+            answer = "10"
         elif "When" in reply:
             answer = "today"
         else:
@@ -67,6 +68,15 @@ def answer_payment_questions(chat: Any, reply: str) -> str:
         reply = chat.say(answer)
         exchange += [answer, reply]
     raise AssertionError("no payment summary:\n" + "\n> ".join(exchange))
+
+
+def card_with_most_to_pay(chat: Any) -> str:
+    """Of the cards the assistant offers, the one whose account owes most (as the service says)."""
+    accounts = chat.assistant.service(
+        "GET", "/me/accounts", params={"conversation_id": chat.conversation}
+    ).json()["accounts"]
+    owed = {account["card_last_four"]: Decimal(account["balance"]) for account in accounts}
+    return max(chat.buttons, key=lambda card: owed.get(card, Decimal(-1)))
 
 
 def make_room_for_a_code(assistant: Assistant, user_id: str) -> None:

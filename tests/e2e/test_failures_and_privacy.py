@@ -25,7 +25,7 @@ def test_a_failing_service_is_explained_within_10_seconds_with_the_phone_number(
 
 
 def test_a_service_failure_in_the_middle_of_a_payment_pays_nothing(assistant, chat):
-    summary = answer_payment_questions(chat, chat.verify("pay my bill", "priya.sharma"))
+    summary = answer_payment_questions(chat, chat.verify("pay my bill", "alex.morgan"))
     card = re.search(r"ending (\d{4})", summary).group(1)
     before = Decimal(
         next(

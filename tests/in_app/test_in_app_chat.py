@@ -123,22 +123,23 @@ def balance(assistant: Assistant, chat: AppChat, card: str) -> Decimal:
 
 
 def test_a_payment_asks_for_a_fresh_code_sent_to_the_registered_phone_then_pays(assistant, service_ok):
-    make_room_for_a_code(assistant, "priya.sharma")
-    chat = AppChat(assistant, "priya.sharma")
+    make_room_for_a_code(assistant, "alex.morgan")
+    chat = AppChat(assistant, "alex.morgan")
     asked = chat.say("pay my bill")
     assert "User ID" not in asked, asked
     summary = answer_payment_questions(chat, asked)
     card = re.search(r"ending (\d{4})", summary).group(1)
     before = balance(assistant, chat, card)
-    messages_before = len(assistant.outbox("priya.sharma"))
+    messages_before = len(assistant.outbox("alex.morgan"))
 
     step_up = chat.say("yes")
     assert "6-digit one-time code" in step_up and "fresh check" in step_up, step_up
-    sent = assistant.outbox("priya.sharma")
+    sent = assistant.outbox("alex.morgan")
     assert len(sent) == messages_before + 1
-    assert (sent[-1]["channel"], sent[-1]["to"]) == ("sms", "+91 98200 41005")
+    assert (sent[-1]["channel"], sent[-1]["to"]) == ("sms", "+1 555 010 2002")
+    assert "•••• ••• 2002" in step_up
 
-    done = chat.say(assistant.latest_code("priya.sharma"))
+    done = chat.say(assistant.latest_code("alex.morgan"))
     assert "confirmed" in done and "paid" in done, done
     assert balance(assistant, chat, card) < before
 
