@@ -9,7 +9,9 @@
 - Request bodies are capped at 64 KB before they are read (Sanic's REQUEST_MAX_SIZE; 413).
 - The action server's token is put where endpoints.yml expects it (${ACTION_SERVER_TOKEN}).
 - A token Rasa's JWT check cannot even read gets 401, not 500 (rasa_server/hardening.py).
-- Conversation IDs in Rasa's own log lines become short hashes (rasa_server/log_privacy.py).
+- Rasa's own log lines name conversations only by a short hash, mask card numbers, codes, dates
+  of birth and signed links, and render tracebacks without local variables
+  (rasa_server/log_privacy.py).
 """
 
 from __future__ import annotations

@@ -115,3 +115,22 @@ def test_the_action_server_serves_exactly_the_actions_the_domain_names():
     for path in (REPO_ROOT / "domain").glob("*.yml"):
         named |= set(yaml.safe_load(path.read_text(encoding="utf-8")).get("actions") or [])
     assert set(executor.actions) == named
+
+
+def test_every_button_renders_through_rasas_template_filler_without_a_failure(monkeypatch):
+    """Rasa fills {placeholders} in buttons as well as text; a JSON payload with single braces
+    fails that (and the failure was logged with the customer's message beside it), so the braces
+    of a payload are doubled in the domain and come out single."""
+    from rasa.core.nlg import interpolator
+
+    failures: list[str] = []
+    monkeypatch.setattr(interpolator.structlogger, "exception", lambda event, **_: failures.append(event))
+    rendered = []
+    for path in sorted((REPO_ROOT / "domain").glob("*.yml")):
+        responses = yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {}
+        for variants in responses.values():
+            for variant in variants:
+                for button in variant.get("buttons") or []:
+                    rendered.append(interpolator.interpolate(button["payload"], {"slot": None}))
+    assert not failures
+    assert '/inform{"region":"IN"}' in rendered and not any("{{" in payload for payload in rendered)
