@@ -1,6 +1,6 @@
 """Held-out NLU evaluation through the trained model's full pipeline, per topic.
 
-Parses every example of tests/nlu/ exactly as `POST /model/parse` does (fallback included),
+Parses every example of a held-out set (tests/nlu/en/ by default) exactly as `POST /model/parse` does (fallback included),
 so a message that falls back counts as not understood. In scope, a message is right when its
 topic is predicted; out of scope, when the prediction is `out_of_scope` or `nlu_fallback`.
 Writes results/nlu/predictions.json and exits 1 below a target.
@@ -76,7 +76,7 @@ def report(predictions: list[dict], show_errors: bool) -> tuple[float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, default=None, help="model archive (default: newest in models/)")
-    parser.add_argument("--examples", type=Path, default=Path("tests/nlu"))
+    parser.add_argument("--examples", type=Path, default=Path("tests/nlu/en"))
     parser.add_argument("--out", type=Path, default=Path("results/nlu"))
     parser.add_argument("--min-accuracy", type=float, default=0.90)
     parser.add_argument("--min-rejection", type=float, default=0.80)

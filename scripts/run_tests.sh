@@ -31,7 +31,7 @@ step "test stories (rasa test core --fail-on-prediction-errors)"
   --fail-on-prediction-errors
 
 step "held-out NLU test set through the full pipeline, per topic"
-.venv/bin/python scripts/evaluate_nlu.py --examples tests/nlu --out results/nlu
+.venv/bin/python scripts/evaluate_nlu.py --examples tests/nlu/en --out results/nlu
 
 step "pytest: units, and conversations against real servers"
 .venv/bin/pytest
