@@ -98,7 +98,7 @@ shell: train
 
 # --- checks -------------------------------------------------------------------------------
 lint: setup
-	$(BIN)/ruff check account_service actions channels common nlu_components privacy rasa_server scripts storage tests web
+	$(BIN)/ruff check account_service actions channels common localization nlu_components privacy rasa_server scripts storage tests web
 
 typecheck: setup
 	$(BIN)/mypy

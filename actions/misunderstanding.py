@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+
+from localization.language import script_language
 
 NOT_UNDERSTOOD_INTENTS = {"nlu_fallback", "out_of_scope"}
 
@@ -26,17 +27,15 @@ def previous_user_intent(events: list[dict[str, Any]]) -> str | None:
 
 
 def is_mostly_non_latin(text: str | None) -> bool:
-    """True when most letters of the message are from another script (Devanagari, Tamil …)."""
+    """True when the message is in a script the assistant does not answer in (Tamil, Arabic …):
+    neither Latin (English, Hinglish) nor Devanagari (Hindi)."""
     letters = [char for char in text or "" if char.isalpha()]
-    if not letters:
-        return False
-    latin = sum(1 for char in letters if unicodedata.name(char, "").startswith("LATIN"))
-    return latin < len(letters) / 2
+    return bool(letters) and script_language(text or "") is None
 
 
 class ActionCountMisunderstanding(Action):
     """Sets `misunderstood_twice` for the rules, and `non_latin_message` so that the answer
-    can say that the assistant only understands English."""
+    can say which languages the assistant understands."""
 
     def name(self) -> str:
         return "action_count_misunderstanding"

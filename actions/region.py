@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.facts import fact_slots, load_issuer_config, normalise_region
+from actions.language import is_language_switch
 
 
 def region_slot_events(tracker: Tracker) -> list[EventType]:
@@ -34,7 +35,9 @@ class ActionNoteRegion(Action):
 
 
 class ActionTakeRegion(Action):
-    """For an `inform` message: `region_given` tells the rules whether it named a region."""
+    """For an `inform` message: `region_given` tells the rules whether it named a region. A
+    message that only switched the answer language is acknowledged here (then the rules ask what
+    the customer would like)."""
 
     def name(self) -> str:
         return "action_take_region"
@@ -43,4 +46,6 @@ class ActionTakeRegion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         events = region_slot_events(tracker)
+        if not events and is_language_switch(tracker):
+            dispatcher.utter_message(response="utter_language_changed")
         return [*events, SlotSet("region_given", bool(events))]

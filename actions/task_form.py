@@ -27,6 +27,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import identity
 from actions.confirmation import read_yes_no
 from actions.facts import fact_slots, load_issuer_config
+from actions.language import is_language_switch
 from actions.parsing import is_payload as parse_is_payload
 from actions.parsing import words
 from actions.region import region_slot_events
@@ -216,6 +217,11 @@ class TaskForm(Action, metaclass=ABCMeta):
         if self.wants_out(turn, intent, confidence):
             return
         if self.takes_region(turn):
+            turn.set(**{requested: None})
+            return
+        if is_language_switch(turn.tracker):
+            # Not an answer and not a misunderstanding: the same question again, in that language.
+            turn.say("utter_language_changed")
             turn.set(**{requested: None})
             return
         validator = getattr(self, f"validate_{requested}", None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from localization import texts
 from privacy.redaction import contains_card_number, mask_card_numbers
 
 # Long enough for any real question; a pasted essay is cut so that one message cannot tie up
@@ -46,10 +47,7 @@ def is_valid_sender(sender: object) -> bool:
 
 # Said before the assistant's answer whenever a message held a card number: the number itself
 # was already replaced by its last four digits, before anything else saw it.
-CARD_NUMBER_WARNING = (
-    "For your safety, please don't type your full card number in chat: I never need it here. "
-    "I've kept only its last 4 digits."
-)
+CARD_NUMBER_WARNING = texts.CARD_NUMBER_WARNING["en"]
 
 
 def screen_message(text: str) -> tuple[str, list[str]]:
@@ -57,4 +55,4 @@ def screen_message(text: str) -> tuple[str, list[str]]:
     cleaned = clean_text(text)
     if not contains_card_number(cleaned):
         return cleaned, []
-    return mask_card_numbers(cleaned), [CARD_NUMBER_WARNING]
+    return mask_card_numbers(cleaned), [texts.for_message(texts.CARD_NUMBER_WARNING, cleaned)]

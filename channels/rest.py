@@ -30,7 +30,6 @@ from channels.messaging import channel_off_blueprint
 logger = logging.getLogger(__name__)
 
 
-
 def bad_request(reason: str) -> HTTPResponse:
     return response.json({"error": "bad_request", "reason": reason}, status=400)
 

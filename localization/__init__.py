@@ -1,0 +1,1 @@
+"""The language a customer is answered in: detection, switches, and the localized responses."""
