@@ -71,8 +71,8 @@ def test_wrong_codes_are_counted_and_the_right_one_still_works(assistant, chat):
     chat.say("priya.sharma")
     code = assistant.latest_code("priya.sharma")
     wrong = "000000" if code != "000000" else "111111"
-    assert "2 more tries" in chat.say(wrong)
-    assert "1 more tries" in chat.say(wrong)
+    assert "Attempts left: 2" in chat.say(wrong)
+    assert "Attempts left: 1" in chat.say(wrong)
     assert "verified" in chat.say(code)
 
 
