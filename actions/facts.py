@@ -82,3 +82,20 @@ def fact_slots(config: dict[str, Any], region_code: str | None) -> dict[str, Any
     slots["region_known"] = region is not None
     slots["region_name"] = region["name"] if region else None
     return slots
+
+
+def translated_fact_slots(config: dict[str, Any], region_code: str | None, language: str) -> dict[str, str]:
+    """The slot values of the facts that issuer.yml words in `language` (its `translations`);
+    responses in that language show these instead of the English ones. Empty for English."""
+    words = (config.get("translations") or {}).get(language) or {}
+    slots = {
+        slot: str(words[section][key])
+        for slot, (section, key) in FACT_PATHS.items()
+        if key in (words.get(section) or {})
+    }
+    region = (words.get("regions") or {}).get(region_code) if region_code in config["regions"] else None
+    regional = region if region is not None else words.get("generic") or {}
+    slots.update({key: str(regional[key]) for key in REGIONAL_FACTS if key in regional})
+    if region is not None and "name" in region:
+        slots["region_name"] = str(region["name"])
+    return slots

@@ -3,7 +3,9 @@
 English responses are the domain's (domain/*.yml). For another language the same response names
 come from locales/<language>.yml, with the same variations and conditions (tests/unit/
 test_hindi_responses.py keeps them in step), and are chosen when the `language` slot names it.
-A response missing from a locale falls back to English rather than to silence.
+A response missing from a locale falls back to English rather than to silence. Issuer facts
+written in words (a duration, a region's name, where to find the phone number) come from
+issuer.yml's `translations` in that language; numbers and links are the same in every language.
 
 Configured in endpoints.yml (`nlg: type: localization.nlg.LocalizedNLG`); Rasa builds it with
 the endpoint's settings and the model's domain.
@@ -20,6 +22,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from actions.facts import load_issuer_config, translated_fact_slots
 from localization.language import ENGLISH
 
 LOCALES = Path(__file__).resolve().parents[1] / "locales"
@@ -54,5 +57,9 @@ class LocalizedNLG(TemplatedNaturalLanguageGenerator):
         self, utter_action: str, tracker: DialogueStateTracker, output_channel: str, **kwargs: Any
     ) -> dict[str, Any] | None:
         filled_slots = tracker.current_slot_values()
-        generator = self.generator_for(filled_slots.get(LANGUAGE_SLOT), utter_action)
+        language = filled_slots.get(LANGUAGE_SLOT)
+        generator = self.generator_for(language, utter_action)
+        if generator is not self:
+            region = filled_slots.get("region_code")
+            filled_slots = {**filled_slots, **translated_fact_slots(load_issuer_config(), region, language)}
         return generator.generate_from_slots(utter_action, filled_slots, output_channel, **kwargs)

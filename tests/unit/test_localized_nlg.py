@@ -22,6 +22,14 @@ slots:
     initial_value: en
     influence_conversation: false
     mappings: [{type: custom}]
+  region_code:
+    type: text
+    influence_conversation: false
+    mappings: [{type: custom}]
+  support_phone:
+    type: text
+    influence_conversation: false
+    mappings: [{type: custom}]
   region_known:
     type: bool
     initial_value: false
@@ -91,3 +99,17 @@ def test_a_response_without_a_translation_falls_back_to_english(tmp_path):
     nlg = make_nlg(tmp_path)
     assert generate(nlg, "utter_only_english", {"language": "hi"})["text"] == "Only in English."
     assert generate(nlg, "utter_balance", {"language": "ta"}, amount="1")["text"] == "Your balance is 1."
+
+
+def test_issuer_facts_in_words_come_in_the_answers_language_numbers_stay(tmp_path):
+    nlg = make_nlg(tmp_path)
+    us = {"region_known": True, "region_code": "US", "support_phone": "the toll-free number on the back"}
+    assert "कार्ड के पीछे" in generate(nlg, "utter_help", {"language": "hi", **us})["text"]
+    assert (
+        generate(nlg, "utter_help", {"language": "en", **us})["text"]
+        == "Call the toll-free number on the back."
+    )
+    india = {"region_known": True, "region_code": "IN", "support_phone": "1800-419-2122 or 1800-419-3646"}
+    assert (
+        "1800-419-2122 या 1800-419-3646" in generate(nlg, "utter_help", {"language": "hi", **india})["text"]
+    )
