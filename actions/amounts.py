@@ -34,6 +34,7 @@ from actions.number_words import (
     MODIFIERS,
     ONE_AND_A_QUARTER,
     SCALES,
+    SUBUNIT_WORDS,
     UNITS,
 )
 
@@ -102,7 +103,7 @@ _NUMBER_STARTS = {"num", "unit", "mod", "article", "hundred", "scale"}
 @dataclass(frozen=True)
 class _Token:
     kind: str  # num unit mod article hundred scale joiner currency unclear stop
-    value: Decimal = Decimal(0)
+    value: Decimal = Decimal(0)  # a currency's: what one of it is worth (paise: 0.01 rupee)
     currency: str | None = None
     word: str = ""
 
@@ -128,15 +129,12 @@ def _tokens(text: str) -> list[_Token]:
             pieces[index + 1] if index + 1 < len(pieces) and pieces[index + 1].start == piece.end else None
         )
         if piece.kind == "num":
-            tokens.append(
-                _digits(
-                    piece, before, after, pieces[index + 2] if after and index + 2 < len(pieces) else None
-                )
-            )
+            beyond = pieces[index + 2] if after and index + 2 < len(pieces) else None
+            tokens.append(_digits(piece, before, after, beyond))
         elif piece.kind == "word":
             tokens.append(_word(piece.text, after_digits=before is not None and before.kind == "num"))
         elif piece.kind == "sign":
-            tokens.append(_Token("currency", currency=CURRENCY_SIGNS[piece.text]))
+            tokens.append(_Token("currency", Decimal(1), CURRENCY_SIGNS[piece.text]))
         elif piece.text not in _SEE_THROUGH:
             tokens.append(_Token("stop"))
     return tokens
@@ -153,7 +151,7 @@ def _digits(piece: _Piece, before: _Piece | None, after: _Piece | None, beyond: 
             return _Token("stop")
         if after.text == "." and beyond is not None and beyond.kind == "num" and beyond.start == after.end:
             return _Token("stop")
-        attachable = SCALES.keys() | ATTACHED_SCALES.keys() | CURRENCY_WORDS.keys()
+        attachable = SCALES.keys() | ATTACHED_SCALES.keys() | CURRENCY_WORDS.keys() | SUBUNIT_WORDS.keys()
         if after.kind == "word" and after.text not in attachable:
             return _Token("stop")
     value = _decimal(piece.text)
@@ -188,7 +186,9 @@ def _word(word: str, after_digits: bool) -> _Token:
     if word in ARTICLES:
         return _Token("article")
     if word in CURRENCY_WORDS:
-        return _Token("currency", currency=CURRENCY_WORDS[word])
+        return _Token("currency", Decimal(1), CURRENCY_WORDS[word])
+    if word in SUBUNIT_WORDS:
+        return _Token("currency", Decimal("0.01"), SUBUNIT_WORDS[word])
     return _Token("stop")
 
 
@@ -210,7 +210,7 @@ def _follows(current: Decimal, value: Decimal) -> bool:
     )
 
 
-def _read_number(tokens: list[_Token], start: int) -> _Number | None:  # noqa: C901 - one small grammar
+def _read_number(tokens: list[_Token], start: int) -> _Number | None:
     """The number that starts at `start`, composed left to right: units, hundreds, then scales
     from the largest down ("one crore fifty lakh", "2 lakh 50 thousand", "do sau pachaas")."""
     first = tokens[start]
@@ -259,11 +259,11 @@ def _read_number(tokens: list[_Token], start: int) -> _Number | None:  # noqa: C
         elif token.kind == "hundred":
             if hundred or (current is not None and current >= 100):
                 return _Number(total, index, True, clear=False)  # "five hundred two hundred"
-            current, hundred = (current or Decimal(1)) * 100, True
+            current, hundred = (Decimal(1) if current is None else current) * 100, True
         elif token.kind == "scale":
             if last_scale is not None and token.value >= last_scale:
                 return _Number(total, index, True, clear=False)  # "ek lakh do lakh"
-            total += (current or Decimal(1)) * token.value
+            total += (Decimal(1) if current is None else current) * token.value  # "lakh" alone is one
             current, hundred, last_scale = None, False, token.value
         elif token.kind == "joiner":
             # "two hundred and fifty", "5 lakh aur 20 hazaar"
@@ -294,19 +294,17 @@ def read_money(text: str) -> Money | None:
             continue
         if not number.clear:
             return None
+        before = tokens[index - 1] if index else None
+        after = tokens[number.end] if number.end < len(tokens) else None
         named = {
-            token.currency
-            for token in (
-                tokens[index - 1] if index else None,
-                tokens[number.end] if number.end < len(tokens) else None,
-            )
-            if token is not None and token.kind == "currency"
+            token.currency for token in (before, after) if token is not None and token.kind == "currency"
         }
         if len(named) > 1:
             return None
         if number.counts or named:
-            minor = number.value.scaleb(MINOR_DIGITS)
-            if minor != minor.to_integral_value() or number.value >= _LIMIT:
+            value = number.value * (after.value if after is not None and after.kind == "currency" else 1)
+            minor = value.scaleb(MINOR_DIGITS)
+            if minor != minor.to_integral_value() or value >= _LIMIT:
                 return None
             found.append(Money(int(minor), named.pop() if named else None))
         index = max(number.end, index + 1)

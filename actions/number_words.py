@@ -212,3 +212,8 @@ CURRENCY_WORDS: dict[str, str] = {
         "रु": "INR",
     }.items()
 }
+# A hundredth of the currency, after a number: "50 paise" is ₹0.50.
+SUBUNIT_WORDS: dict[str, str] = {
+    fold(word): code
+    for word, code in {"paise": "INR", "paisa": "INR", "पैसे": "INR", "cents": "USD", "cent": "USD"}.items()
+}

@@ -83,6 +83,10 @@ def test_amounts(text, amount):
         ("twelve hundred", "1200", None),
         ("a hundred dollars", "100", "USD"),
         ("fifty rupees", "50", "INR"),
+        ("a lakh rupees", "100000", "INR"),
+        ("50 paise", "0.50", "INR"),
+        ("99 cents", "0.99", "USD"),
+        ("0 lakh", "0", None),  # zero, for the form to refuse, not one lakh
         # Hinglish and Hindi
         ("paanch hazaar", "5000", None),
         ("5 hazar", "5000", None),
@@ -118,6 +122,7 @@ def test_amounts_written_the_indian_and_the_us_way(text, amount, currency):
         "2 lakh 3,00,000",
         "$200 or ₹200",
         "5k or 6000",
+        "5 rupees 50 paise",
         "1,0000",  # neither Indian nor Western grouping
         "12.345",  # not a whole number of paise
         "pay 5-6k",
