@@ -8,12 +8,17 @@ to the same payload). A message that merely contains a yes word ("how do I …",
 never taken for one. A no is a whole-message no answer, `/deny`, or a no word followed only by
 polite filler ("no thanks", "nope, not now"); declining changes nothing, so it may be a little
 broader than the yes.
+
+Customers in India answer in Hindi or Hinglish as often as in English ("haan", "ji haan", "theek
+hai", "kar do", "हाँ"; "nahi", "mat karo", "रहने दो"): the same strictness holds, whole-message
+answers from the lists below, folded (actions/folding.py) so "हाँ" and "हां" are one answer.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from actions.folding import DEVANAGARI_LETTERS, fold
 
 AFFIRM_PAYLOAD = "/affirm"
 DENY_PAYLOAD = "/deny"
@@ -64,6 +69,57 @@ YES_ANSWERS = frozenset(
         "sure go ahead",
         "ok do it",
         "okay do it",
+        # Hinglish
+        "haan",
+        "haa",
+        "ha",
+        "han",
+        "haan ji",
+        "ha ji",
+        "ji",
+        "jee",
+        "ji haan",
+        "ji ha",
+        "ji han",
+        "haan haan",
+        "theek hai",
+        "thik hai",
+        "theek h",
+        "thik h",
+        "haan theek hai",
+        "sahi hai",
+        "haan sahi hai",
+        "bilkul",
+        "haan bilkul",
+        "ji bilkul",
+        "kar do",
+        "kardo",
+        "kar dijiye",
+        "haan kar do",
+        "ha kar do",
+        "ji kar do",
+        "ok kar do",
+        "okay kar do",
+        "theek hai kar do",
+        "pay kar do",
+        "haan pay kar do",
+        # Hindi
+        "हाँ",
+        "हां",
+        "हा",
+        "जी",
+        "जी हाँ",
+        "हाँ जी",
+        "ठीक है",
+        "हाँ ठीक है",
+        "सही है",
+        "बिल्कुल",
+        "हाँ बिल्कुल",
+        "कर दो",
+        "कर दीजिए",
+        "हाँ कर दो",
+        "जी कर दो",
+        "ठीक है कर दो",
     }
 )
 NO_ANSWERS = frozenset(
@@ -89,9 +145,39 @@ NO_ANSWERS = frozenset(
         "thats not right",
         "that is not right",
         "negative",
+        # Hinglish
+        "nahi",
+        "nahin",
+        "nahi ji",
+        "ji nahi",
+        "nai",
+        "nhi",
+        "na",
+        "naa",
+        "mat karo",
+        "mat kar",
+        "mat kijiye",
+        "rehne do",
+        "rahne do",
+        "abhi nahi",
+        "nahi chahiye",
+        "cancel karo",
+        "cancel kar do",
+        # Hindi
+        "नहीं",
+        "नही",
+        "ना",
+        "जी नहीं",
+        "नहीं जी",
+        "मत करो",
+        "मत कीजिए",
+        "रहने दो",
+        "रहने दीजिए",
+        "अभी नहीं",
+        "नहीं चाहिए",
     }
 )
-NO_WORDS = frozenset({"no", "nope", "nah"})
+NO_WORDS = frozenset({"no", "nope", "nah", "nahi", "nahin", "नहीं"})
 # Words that may follow a leading no without making it a new request ("no thanks, not now").
 DECLINE_FILLER = frozenset(
     {
@@ -119,14 +205,50 @@ DECLINE_FILLER = frozenset(
         "need",
         "want",
         "to",
+        # "nahi, abhi nahi", "nahi ji shukriya", "नहीं, रहने दो"
+        "nahi",
+        "nahin",
+        "abhi",
+        "ji",
+        "mat",
+        "karo",
+        "rehne",
+        "rahne",
+        "chahiye",
+        "shukriya",
+        "dhanyavad",
+        "dhanyawad",
+        "नहीं",
+        "अभी",
+        "जी",
+        "मत",
+        "करो",
+        "रहने",
+        "दो",
+        "चाहिए",
+        "धन्यवाद",
+        "शुक्रिया",
     }
 )
+# Anything but letters (Latin or Devanagari, vowel signs included), digits and spaces.
+_PUNCTUATION = re.compile(rf"[^\w\s{DEVANAGARI_LETTERS}]|_")
 
 
 def normalise(text: str) -> str:
-    """Lower case, apostrophes dropped ("that's" → "thats"), other punctuation as spaces."""
-    folded = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'").replace("'", "")
-    return " ".join(re.sub(r"[^\w\s]|_", " ", folded).split())
+    """Folded (lower case, one Devanagari spelling), apostrophes dropped ("that's" → "thats"),
+    other punctuation (the danda "।" too) as spaces."""
+    return " ".join(_PUNCTUATION.sub(" ", fold(text).replace("'", "")).split())
+
+
+def _normalised(answers: frozenset[str]) -> frozenset[str]:
+    return frozenset(normalise(answer) for answer in answers)
+
+
+# The lists as written above, in the form normalise() gives a message ("हाँ" as "हां").
+YES_ANSWERS = _normalised(YES_ANSWERS)
+NO_ANSWERS = _normalised(NO_ANSWERS)
+NO_WORDS = _normalised(NO_WORDS)
+DECLINE_FILLER = _normalised(DECLINE_FILLER)
 
 
 def read_yes_no(text: str) -> bool | None:

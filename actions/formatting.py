@@ -5,13 +5,18 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-CURRENCY_SIGNS = {"USD": "$", "INR": "₹", "GBP": "£", "EUR": "€"}
+from babel.numbers import format_currency
+
+# Each currency in the way its own customers write it: rupees with Indian grouping (₹1,23,456.50),
+# dollars with Western grouping ($123,456.50).
+CURRENCY_LOCALES = {"INR": "en_IN", "USD": "en_US"}
+DEFAULT_LOCALE = "en_US"
 
 
 def money(amount: str | Decimal | float, currency: str = "USD") -> str:
+    """ "₹1,00,000.00", "$1,234.50", "-$5.00": babel's format for the currency's own locale."""
     value = Decimal(str(amount))
-    sign = "-" if value < 0 else ""
-    return f"{sign}{CURRENCY_SIGNS.get(currency, currency + ' ')}{abs(value):,.2f}"
+    return format_currency(value, currency, locale=CURRENCY_LOCALES.get(currency, DEFAULT_LOCALE))
 
 
 def day(value: str | date) -> str:

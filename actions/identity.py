@@ -161,7 +161,9 @@ async def validate_identity_card(turn: Turn) -> bool:
 
 
 async def validate_date_of_birth(turn: Turn) -> bool:
-    born = parse_birth_date(turn.text)
+    # Before verification only a region the customer named is known; without one, 05/06/1990
+    # is asked again (the hint asks for the month in words) rather than guessed.
+    born = parse_birth_date(turn.text, turn.slot("region_code"))
     if born is None:
         return False
     turn.set(date_of_birth=born.isoformat())

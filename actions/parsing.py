@@ -6,16 +6,14 @@ form can ask again instead of guessing.
 
 from __future__ import annotations
 
-import calendar
 import re
-from datetime import date, timedelta
 from decimal import Decimal
 
-MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
-MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
-MONTHS["sept"] = 9
-WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
-WEEKDAYS.update({name.lower(): number for number, name in enumerate(calendar.day_abbr)})
+from actions.amounts import Money, read_money
+from actions.dates import MONTHS as MONTHS
+from actions.dates import parse_birth_date as parse_birth_date
+from actions.dates import parse_date as parse_date
+from actions.folding import ascii_digits
 
 
 def is_payload(text: str) -> bool:
@@ -31,7 +29,7 @@ def parse_code(text: str) -> str | None:
     """The six digits of a one-time code ("123456", "123 456", "my code is 123-456")."""
     if is_payload(text):
         return None
-    found = re.findall(r"(?<!\d)(\d{3})[ -]?(\d{3})(?!\d)", text)
+    found = re.findall(r"(?<!\d)(\d{3})[ -]?(\d{3})(?!\d)", ascii_digits(text))
     return "".join(found[0]) if len(found) == 1 else None
 
 
@@ -63,94 +61,21 @@ def parse_user_id(text: str) -> str | None:
 
 def parse_last_four(text: str, choices: list[str] | None = None) -> str | None:
     """Four digits naming a card ("2010", "the one ending in 2010"); among `choices` when given."""
-    found = re.findall(r"(?<!\d)(\d{4})(?!\d)", text)
+    found = re.findall(r"(?<!\d)(\d{4})(?!\d)", ascii_digits(text))
     if choices is not None:
         found = [digits for digits in found if digits in choices]
     return found[-1] if len(set(found)) == 1 else None
 
 
-_MONTH_NAMES = "|".join(MONTHS)
-_NOT_AMOUNTS = re.compile(
-    r"(?:ending|ends|card|last four|last 4)(?:\s+(?:in|with|is))?\s*\d{4}\b"  # a card's last four
-    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"  # dates in digits
-    rf"|\b(?:{_MONTH_NAMES})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_NAMES})\b"
-    r"|\bin\s+\d{1,2}\s+days?\b",
-    re.IGNORECASE,
-)
-_AMOUNT = re.compile(
-    r"(?<![\d/.-])([$£€₹]|rs\.?\s?|inr\s?|usd\s?)?\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?"
-    r"(?![\d/-]|\.\d|\s?(?:st|nd|rd|th)\b)",
-    re.IGNORECASE,
-)
+def parse_money(text: str) -> Money | None:
+    """A money amount, US or Indian style (actions/amounts.py); None for none or several."""
+    return read_money(text)
 
 
 def parse_amount(text: str) -> Decimal | None:
-    """A money amount ("$200", "200.50", "1,234", "₹5,000", "Rs 500"); None for none or several.
-
-    Card endings and dates are set aside first, and an amount with a currency sign wins over
-    bare numbers: "pay $200 on Dec 5 from the card ending 2010" is 200.
-    """
-    cleaned = _NOT_AMOUNTS.sub(" ", text.replace("\u00a0", " "))
-    found = [(bool(sign), whole, cents) for sign, whole, cents in _AMOUNT.findall(cleaned)]
-    if any(signed for signed, _, _ in found):
-        found = [item for item in found if item[0]]
-    amounts = {Decimal(whole.replace(",", "") + (cents or "")) for _, whole, cents in found}
-    return amounts.pop() if len(amounts) == 1 else None
-
-
-def parse_date(text: str, today: date) -> date | None:
-    """A day: today, tomorrow, (next) Friday, the 15th, Dec 5, 5 December, 2026-12-05, 12/05."""
-    lowered = text.lower()
-    tokens = words(lowered)
-    if "today" in tokens or "now" in tokens or "immediately" in tokens:
-        return today
-    if "tomorrow" in tokens:
-        return today + timedelta(days=1)
-    if match := re.search(r"in (\d{1,2}) days?", lowered):
-        return today + timedelta(days=int(match.group(1)))
-    if match := re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", lowered):
-        return _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    for token in tokens:
-        if token in WEEKDAYS:
-            # "Friday" and "next Friday" both mean the nearest Friday after today to most people.
-            return today + timedelta(days=(WEEKDAYS[token] - today.weekday()) % 7 or 7)
-    month_day = re.search(r"\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b", lowered)
-    day_month = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\b", lowered)
-    for match, month_group, day_group in ((month_day, 1, 2), (day_month, 2, 1)):
-        if match and match.group(month_group) in MONTHS:
-            return _next_occurrence(today, MONTHS[match.group(month_group)], int(match.group(day_group)))
-    if match := re.search(r"\b(\d{1,2})/(\d{1,2})\b", lowered):
-        return _next_occurrence(today, int(match.group(1)), int(match.group(2)))
-    if match := re.search(r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b", lowered):
-        day = int(match.group(1))
-        candidate = _safe_date(today.year, today.month, day)
-        if candidate and candidate >= today:
-            return candidate
-        following = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
-        return _safe_date(following.year, following.month, day)
-    return None
-
-
-def parse_birth_date(text: str) -> date | None:
-    """A date of birth: 1985-09-30, 30/09/1985, 09/30/1985, September 30 1985, 30 Sep 1985."""
-    lowered = text.lower().replace(",", " ")
-    if match := re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", lowered):
-        return _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    if match := re.search(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b", lowered):
-        first, second, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
-        if first > 12:
-            return _safe_date(year, second, first)
-        if second > 12:
-            return _safe_date(year, first, second)
-        return None  # 05/06/1990 could be May or June: ask again in another form
-    month_first = re.search(r"\b([a-z]{3,9})\s+(\d{1,2})(?:st|nd|rd|th)?\s+(\d{4})\b", lowered)
-    day_first = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\s+(\d{4})\b", lowered)
-    if month_first and month_first.group(1) in MONTHS:
-        return _safe_date(int(month_first.group(3)), MONTHS[month_first.group(1)], int(month_first.group(2)))
-    if day_first and day_first.group(2) in MONTHS:
-        return _safe_date(int(day_first.group(3)), MONTHS[day_first.group(2)], int(day_first.group(1)))
-    return None
+    """The amount alone ("$200", "₹1,00,000", "1.5 lakh", "5k", "paanch hazaar"), in major units."""
+    money = read_money(text)
+    return None if money is None else money.amount
 
 
 def parse_choice(text: str, options: dict[str, tuple[str, ...]]) -> str | None:
@@ -195,17 +120,3 @@ def parse_item_numbers(text: str, count: int) -> list[int] | None:
 def parse_email(text: str) -> str | None:
     found = re.findall(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", text)
     return found[0].lower() if len(found) == 1 else None
-
-
-def _safe_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _next_occurrence(today: date, month: int, day: int) -> date | None:
-    candidate = _safe_date(today.year, month, day)
-    if candidate and candidate < today:
-        candidate = _safe_date(today.year + 1, month, day)
-    return candidate

@@ -15,7 +15,7 @@ from actions.account_tasks import load_accounts
 from actions.cards_on_file import CardChoice
 from actions.confirmation import AFFIRM_PAYLOAD, DENY_PAYLOAD, read_yes_no
 from actions.formatting import day, money
-from actions.parsing import parse_amount, parse_choice, parse_date, words
+from actions.parsing import Money, parse_choice, parse_date, parse_money, words
 from actions.task_form import TaskAction, TaskForm, Turn, confirmation, say_refused
 
 AMOUNT_CHOICES = {
@@ -60,10 +60,11 @@ class PayBillForm(CardChoice, TaskForm):
     async def prefill(self, turn: Turn) -> None:
         # One key per payment: a repeated confirmation or a retried call pays once.
         turn.set(payment_key=uuid.uuid4().hex)
-        amount = parse_amount(turn.text)
+        amount = parse_money(turn.text)
         choice = parse_choice(turn.text, AMOUNT_CHOICES)
-        turn.set(prefilled_amount=str(amount) if amount else choice)
-        when = parse_date(turn.text, await turn.today())
+        # The account (and its currency) is not known yet: the amount waits with the currency said.
+        turn.set(prefilled_amount=amount.slot_text() if amount else choice)
+        when = parse_date(turn.text, await turn.today(), await turn.region())
         turn.set(payment_date_said=when.isoformat() if when else None)
 
     async def questions(self, turn: Turn) -> tuple[str, ...]:
@@ -73,7 +74,9 @@ class PayBillForm(CardChoice, TaskForm):
             said = turn.slot("prefilled_amount")
             if said is not None and turn.slot("payment_amount") is None:
                 turn.set(prefilled_amount=None)
-                self.take_amount(turn, account, said)
+                self.take_amount(
+                    turn, account, said if said in AMOUNT_CHOICES else Money.from_slot_text(said)
+                )
             said_date = turn.slot("payment_date_said")
             if said_date is not None and turn.slot("payment_date") is None:
                 turn.set(payment_date_said=None)
@@ -84,8 +87,15 @@ class PayBillForm(CardChoice, TaskForm):
         return turn.slot("payment_confirmed") is True
 
     @staticmethod
-    def take_amount(turn: Turn, account: dict[str, Any], said: str) -> bool:
-        amount = Decimal(account[said]) if said in AMOUNT_CHOICES else Decimal(said)
+    def take_amount(turn: Turn, account: dict[str, Any], said: str | Money) -> bool:
+        """A choice ("minimum_due") or an amount; one in another currency than the card's
+        ("$200" for a rupee card) is not taken, and the question is asked again."""
+        if isinstance(said, Money):
+            if not said.fits(account["currency"]):
+                return False
+            amount = said.amount
+        else:
+            amount = Decimal(account[said])
         if amount <= 0:
             turn.say("utter_payment_amount_too_small")
             return True
@@ -109,14 +119,16 @@ class PayBillForm(CardChoice, TaskForm):
     async def validate_payment_amount(self, turn: Turn) -> bool:
         account = await note_account(turn)
         choice = parse_choice(turn.text, AMOUNT_CHOICES)
-        amount = parse_amount(turn.text)
-        if account is None or (choice is None and amount is None):
-            if "other" in words(turn.text):
-                turn.say("utter_ask_other_amount")
-                turn.set(payment_amount=None)
-                return True
-            return False
-        return self.take_amount(turn, account, choice or str(amount))
+        amount = parse_money(turn.text)
+        if account is not None and choice is not None:
+            return self.take_amount(turn, account, choice)
+        if account is not None and amount is not None:
+            return self.take_amount(turn, account, amount)
+        if "other" in words(turn.text):
+            turn.say("utter_ask_other_amount")
+            turn.set(payment_amount=None)
+            return True
+        return False
 
     async def validate_payment_date(self, turn: Turn) -> bool:
         account = await note_account(turn)
@@ -126,7 +138,7 @@ class PayBillForm(CardChoice, TaskForm):
             turn.set(payment_date=account["due_date"])
             return True
         today = await turn.today()
-        when = parse_date(turn.text, today)
+        when = parse_date(turn.text, today, await turn.region())
         return False if when is None else self.take_date(turn, account, when, today)
 
     async def validate_payment_confirmed(self, turn: Turn) -> bool:
@@ -271,7 +283,9 @@ class SetupAutopayForm(CardChoice, TaskForm):
             status_response = (
                 "utter_autopay_status_on" if current.get("enrolled") else "utter_autopay_status_off"
             )
-            amount = autopay_amount_text(current.get("amount_type"), current.get("fixed_amount"))
+            amount = autopay_amount_text(
+                current.get("amount_type"), current.get("fixed_amount"), current.get("currency", "USD")
+            )
             turn.say(status_response, card=turn.slot("card_last_four"), amount=amount)
             said = turn.slot("autopay_said")
             if said == "enrol" and current.get("enrolled"):
@@ -309,22 +323,29 @@ class SetupAutopayForm(CardChoice, TaskForm):
         turn.set(autopay_action=choice)
         return True
 
+    @staticmethod
+    def fixed_amount(turn: Turn) -> Money | None:
+        """An amount more than zero in the card's currency (or none named)."""
+        amount = parse_money(turn.text)
+        currency = (turn.slot("autopay_current") or {}).get("currency", "USD")
+        return amount if amount is not None and amount.minor > 0 and amount.fits(currency) else None
+
     async def validate_autopay_amount_type(self, turn: Turn) -> bool:
         choice = parse_choice(turn.text, AUTOPAY_AMOUNTS)
-        amount = parse_amount(turn.text)
+        amount = self.fixed_amount(turn)
         if choice is None and amount is None:
             return False
         if amount is not None:
-            turn.set(autopay_amount_type="fixed", autopay_fixed_amount=f"{amount:.2f}")
+            turn.set(autopay_amount_type="fixed", autopay_fixed_amount=amount.api_text())
         else:
             turn.set(autopay_amount_type=choice)
         return True
 
     async def validate_autopay_fixed_amount(self, turn: Turn) -> bool:
-        amount = parse_amount(turn.text)
-        if amount is None or amount <= 0:
+        amount = self.fixed_amount(turn)
+        if amount is None:
             return False
-        turn.set(autopay_fixed_amount=f"{amount:.2f}")
+        turn.set(autopay_fixed_amount=amount.api_text())
         return True
 
     async def validate_autopay_confirmed(self, turn: Turn) -> bool:
@@ -355,7 +376,9 @@ class ActionAskAutopayConfirmed(Action):
             )
         else:
             amount = autopay_amount_text(
-                tracker.get_slot("autopay_amount_type"), tracker.get_slot("autopay_fixed_amount")
+                tracker.get_slot("autopay_amount_type"),
+                tracker.get_slot("autopay_fixed_amount"),
+                (tracker.get_slot("autopay_current") or {}).get("currency", "USD"),
             )
             dispatcher.utter_message(
                 response="utter_ask_autopay_confirmed", card=card, amount=amount, buttons=buttons
@@ -381,7 +404,9 @@ class ActionSetupAutopay(TaskAction):
             reply = await turn.service.me("PUT", "/autopay", **body)
             done = "utter_autopay_set"
         if reply.status == 200:
-            amount = autopay_amount_text(reply.get("amount_type"), reply.get("fixed_amount"))
+            amount = autopay_amount_text(
+                reply.get("amount_type"), reply.get("fixed_amount"), reply.get("currency") or "USD"
+            )
             turn.say(done, card=card, amount=amount)
         else:
             say_refused(turn, reply)

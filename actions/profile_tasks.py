@@ -38,7 +38,7 @@ def alert_lines(settings: dict[str, Any]) -> list[str]:
     for key, label in ALERT_NAMES.items():
         value = settings.get(key)
         if key in THRESHOLD_ALERTS:
-            state = f"on, above {money(value)}" if value else "off"
+            state = f"on, above {money(value, settings.get('currency') or 'USD')}" if value else "off"
         else:
             state = "on" if value else "off"
         lines.append(f"{label}: {state}")

@@ -131,6 +131,12 @@ class Turn:
             return date.fromisoformat(session.today)
         return date.today()
 
+    async def region(self) -> str | None:
+        """The customer's region ("US", "IN"), which decides how 12/05 reads: the verified
+        customer's own, else the one named in the conversation, else None (not known)."""
+        session = await self.session()
+        return (session.region if session else None) or self.slot("region_code")
+
     def finish(self, outcome: str) -> None:
         self.set(task_outcome=outcome)
 

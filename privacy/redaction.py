@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from datetime import date
 
 # Digits with single spaces or dashes between them; the length is checked after the
@@ -95,7 +96,12 @@ def mask_codes(text: str) -> str:
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# Hindi month names, as the assistant reads them (with and without the nukta in फ़रवरी).
+_HINDI_MONTHS = (
+    *("जनवरी", "फरवरी", "फ़रवरी", "\u095eरवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त"),
+    *("सितंबर", "सितम्बर", "अक्टूबर", "अक्तूबर", "नवंबर", "नवम्बर", "दिसंबर", "दिसम्बर"),
+)
+_MONTH = "|".join(sorted([*_MONTHS, *_HINDI_MONTHS], key=len, reverse=True))
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 _DATE_FORMS = [
     # 1985-09-30, 1985/9/30
@@ -115,15 +121,24 @@ def _birth_year_limit(today: date | None) -> int:
     return (today or date.today()).year - MIN_BIRTH_AGE_YEARS
 
 
+def _ascii_digits(text: str) -> str:
+    """Any script's digits ("३०/०९/१९८५") as ASCII, one character for one."""
+    return "".join(
+        str(unicodedata.decimal(char)) if char.isdecimal() and not char.isascii() else char for char in text
+    )
+
+
 def mask_birth_dates(text: str, today: date | None = None) -> str:
-    """Each full date old enough to be a date of birth becomes [date]."""
+    """Each full date old enough to be a date of birth becomes [date], in any script's digits."""
     limit = _birth_year_limit(today)
-
-    def replace(match: re.Match[str]) -> str:
-        return DATE_MASK if int(match.group("y")) <= limit else match.group()
-
     for form in _DATE_FORMS:
-        text = form.sub(replace, text)
+        # Found in ASCII digits; the spans are the same in the text as typed.
+        kept, last = [], 0
+        for match in form.finditer(_ascii_digits(text)):
+            if int(match.group("y")) <= limit:
+                kept += [text[last : match.start()], DATE_MASK]
+                last = match.end()
+        text = "".join(kept) + text[last:]
     return text
 
 

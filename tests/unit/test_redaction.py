@@ -136,6 +136,10 @@ def test_phone_numbers_amounts_times_and_card_endings_are_not_codes(kept):
         "30/09/1985",
         "09/30/1985",
         "30.09.1985",
+        "३०/०९/१९८५",
+        "30 सितंबर 1985",
+        "३० सितम्बर १९८५",
+        "5 फ़रवरी 1990",
     ],
 )
 def test_a_date_of_birth_is_masked_wherever_it_is_typed(birthday):
