@@ -2,7 +2,8 @@
 
 Parses every example of a held-out set (tests/nlu/en/ by default) exactly as `POST /model/parse`
 does (fallback included), so a message that falls back counts as not understood. In scope, a
-message is right when its topic is predicted; out of scope, when the prediction is `out_of_scope` or `nlu_fallback`.
+message is right when its topic is predicted; out of scope, when the prediction is
+`out_of_scope` or `nlu_fallback`.
 Writes results/nlu/predictions.json and exits 1 below a target.
 """
 
