@@ -26,6 +26,7 @@ import shutil
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,6 +62,7 @@ ACTIONS_TOKEN = TEST_SECRETS["ACCOUNT_SERVICE_TOKEN"]
 CODE_IN_TEXT = re.compile(r"\b(\d{6}) is your")
 # Marks the tests' own checks, which the call record leaves out.
 CHECK_HEADER = "X-Dialogue-Test-Check"
+DAY_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -240,26 +242,41 @@ class InProcessService:
         assert chat.asks == "identity_code", chat.said
         return await chat.say(await self.latest_code(user_id))
 
-    async def advance_clock(self, seconds: int) -> None:
+    async def advance_clock(self, seconds: int) -> datetime:
+        """Moves the service's clock forward; where it is now."""
         status, body = await self.call("POST", "/demo/clock", json={"advance_seconds": seconds}, token=None)
         assert status == 200, body
+        return datetime.fromisoformat(body["now"].replace("Z", "+00:00"))
+
+    async def today(self) -> date:
+        """The service's date (its demo clock moved by nothing: the API has no other way to read it)."""
+        return (await self.advance_clock(0)).date()
+
+    async def move_clock_to(self, day: date) -> None:
+        """The service's clock forward to `day`, at the same time of day."""
+        days = (day - await self.today()).days
+        assert days >= 0, f"the demo clock only moves forward, not back to {day}"
+        await self.advance_clock(days * DAY_SECONDS)
 
 
 # --- starting it (tests/unit/conftest.py's fixtures) ----------------------------------------------
-async def _seed(path: Path) -> None:
+async def _seed(path: Path, as_of: date | None) -> None:
     database = Database(f"sqlite+aiosqlite:///{path}")
     try:
         await database.upgrade_schema()
         clock = Clock()
+        if as_of is not None:
+            clock.advance((as_of - clock.today()).days * DAY_SECONDS)
         async with database.sessions() as session, session.begin():
             await seed_if_empty(session, clock.today(), clock.now())
     finally:
         await database.close()
 
 
-def seed_demo_database(path: Path) -> Path:
-    """The demo customers in a new SQLite file (the slow part: once per run; tests copy it)."""
-    asyncio.run(_seed(path))
+def seed_demo_database(path: Path, as_of: date | None = None) -> Path:
+    """The demo customers in a new SQLite file (the slow part: once per run; tests copy it),
+    seeded as of today or of the day `as_of` (the tests then move the service's clock there)."""
+    asyncio.run(_seed(path, as_of))
     return path
 
 
