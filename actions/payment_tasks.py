@@ -266,9 +266,12 @@ class ActionPayBill(TaskAction):
 
 
 # --- setup_autopay ---------------------------------------------------------------------------------
+# Keywords match at a word's start ("cancel" also finds "cancelled"), so a bare "end" would find
+# "ending" in "my card ending 2002", and a bare "switch" the "switch off" of a cancellation: two
+# answers at once, which parse_choice reads as none.
 AUTOPAY_ACTIONS = {
-    "cancel": ("cancel", "stop", "turn off", "switch off", "end", "remove", "unenrol", "unenroll"),
-    "change": ("change", "update", "switch", "different", "modify"),
+    "cancel": ("cancel", "stop", "turn off", "switch off", "end ", "remove", "unenrol", "unenroll"),
+    "change": ("change", "update", "switch to", "switch it to", "switch autopay to", "different", "modify"),
     "enrol": ("set up", "setup", "enrol", "enroll", "turn on", "start", "sign up", "activate"),
     "keep": ("keep", "leave", "fine", "as it is", "nothing"),
 }

@@ -1,266 +1,220 @@
-"""Runs the task forms' actions without Rasa: a tracker made by hand, a CollectingDispatcher,
-and a stand-in account service (a real aiohttp server) that records every call.
+"""Runs the task forms' actions as Rasa's form loop would, without Rasa or a trained model.
 
-    chat = Dialogue("pay_bill")
-    await chat.say("pay $20 today", intent="pay_bill")
-    await chat.say("yes")
-    chat.said  # response names uttered in the last turn
+    chat = Dialogue()
+    await chat.say("pay $20 today", intent="pay_bill")   # the intent the NLU would have given
+    chat.said    # response names uttered in that turn, in order
+    chat.asks    # the question the form is waiting on (requested_slot), None when no form is on
+    chat.slots   # every slot set so far
 
-Each turn runs the form's validation action as Rasa would (first run at activation, then one
-per message); when the form ends, the task's submit action runs. Slot events are applied to the
-dialogue's slots, so the next turn sees them.
+Each message is one turn, as Rasa 3.6's FormAction runs it (rasa/core/actions/forms.py):
+- no form on: the intent's task form starts (or the dialogue's own task), its validation
+  action runs once with `requested_slot` empty;
+- a form on: its validation action runs on the message;
+- the validation sets `requested_slot`: the form asks for it with the first of
+  `action_ask_<form>_<slot>`, `utter_ask_<form>_<slot>`, `action_ask_<slot>`,
+  `utter_ask_<slot>` that the domain has (an action runs; a response is recorded by name);
+- the validation empties it: the form ends and the action that data/rules/tasks.yml runs after
+  that form (the task's submit action) runs; a FollowupAction it returns runs next (another
+  task's form, or the handoff).
+Every action runs through the action server's executor (actions/safe_executor.py), which makes
+its `Tracker` with `Tracker.from_dict` from the state built here: the slots, the latest message
+(text, intent, entities, metadata), the events so far and the active loop. Slot events are
+applied, so the next turn sees them.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+import uuid
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-import pytest_asyncio
-from aiohttp import web
-from aiohttp.test_utils import TestServer
-from rasa_sdk import Tracker
+import yaml
 
 from actions.safe_executor import SafeExecutor
-from common.account_client import close_shared_session
+from actions.task_form import TASKS
 
-ACCOUNTS = [
-    {
-        "card_last_four": "2002",
-        "product": "Gold Card",
-        "currency": "USD",
-        "balance": "812.40",
-        "available_credit": "9187.60",
-        "statement_balance": "640.00",
-        "minimum_due": "35.00",
-        "due_date": "2026-12-20",
-        "bank_account": {"masked": "••••6789", "bank_name": "First Bank"},
-    }
-]
-CARDS = [{"last_four": "2002", "product": "Gold Card", "status": "active"}]
-REWARDS = {
-    "program": "Membership Rewards",
-    "points": 48_250,
-    "options": [
-        {"name": "Statement credit", "points_needed": 1000, "value": "6.00", "currency": "USD"},
-        {"name": "Gift card", "points_needed": 2500, "value": "25.00", "currency": "USD"},
-    ],
-}
+REPO_ROOT = Path(__file__).resolve().parents[2]
+MAX_ACTIONS_PER_TURN = 10
 
 
-@dataclass
-class FakeService:
-    """The account service's routes the actions use, with answers a test can change."""
-
-    verified: bool = False
-    fresh: bool = True
-    answers: dict[tuple[str, str], tuple[int, Any]] = field(default_factory=dict)
-    calls: list[dict[str, Any]] = field(default_factory=list)
-    url: str = ""
-
-    def answer(self, method: str, path: str, status: int, body: Any) -> None:
-        self.answers[(method, path)] = (status, body)
-
-    def called(self, method: str, path: str) -> list[dict[str, Any]]:
-        return [call for call in self.calls if (call["method"], call["path"]) == (method, path)]
-
-    def changes(self) -> list[dict[str, Any]]:
-        """Every call that would change something for the customer."""
-        return [
-            call
-            for call in self.calls
-            if call["method"] in ("POST", "PUT", "PATCH", "DELETE") and call["path"].startswith("/me/")
-        ]
-
-    async def handle(self, request: web.Request) -> web.Response:
-        text = await request.text()
-        call = {
-            "method": request.method,
-            "path": request.path,
-            "query": dict(request.query),
-            "json": json.loads(text) if text else None,
-        }
-        self.calls.append(call)
-        key = (request.method, request.path)
-        if key in self.answers:
-            status, body = self.answers[key]
-            return web.json_response(body, status=status)
-        return self.default(request, call)
-
-    def default(self, request: web.Request, call: dict[str, Any]) -> web.Response:
-        path = request.path
-        if path.startswith("/sessions/"):
-            if not self.verified:
-                return web.json_response({"error": "not_verified"}, status=404)
-            session = {
-                "verified": True,
-                "user_id": "alex.morgan",
-                "first_name": "Alex",
-                "region": "US",
-                "method": "code",
-                "fresh": self.fresh,
-                "today": "2026-11-26",
-            }
-            return web.json_response(session)
-        if path == "/identity/challenges":
-            purpose = (call["json"] or {}).get("purpose", "verify")
-            body = {
-                "challenge_id": f"ch_{len(self.calls)}",
-                "purpose": purpose,
-                "channel": (call["json"] or {}).get("channel", "sms"),
-                "expires_in": 300,
-                "masked_destination": "•••• ••• 2002" if purpose == "confirm" else None,
-            }
-            return web.json_response(body, status=201)
-        if path.endswith("/verify"):
-            self.verified, self.fresh = True, True
-            body = {
-                "verified": True,
-                "customer": {"user_id": "alex.morgan", "first_name": "Alex", "region": "US"},
-                "session_expires_in": 900,
-            }
-            return web.json_response(body)
-        canned = {
-            "/me/accounts": {"accounts": ACCOUNTS},
-            "/me/cards": {"cards": CARDS},
-            "/me/rewards": REWARDS,
-            "/access/lock-status": {"locked": False, "locked_until": None},
-        }
-        if request.method == "GET" and path in canned:
-            return web.json_response(canned[path])
-        if path == "/me/payments":
-            body = {
-                "status": "completed",
-                "amount": "20.00",
-                "currency": "USD",
-                "reference": "PM-1",
-                "pay_on": "2026-11-26",
-                "card_last_four": "2002",
-            }
-            return web.json_response(body, status=201)
-        if path == "/handoffs":
-            return web.json_response({"reference": "HO-1", "agents_available": True}, status=201)
-        return web.json_response({"reference": "XX-1", "estimated_delivery": "2026-12-01"}, status=201)
-
-
-@pytest_asyncio.fixture(name="service")
-async def fake_service_fixture(monkeypatch) -> AsyncIterator[FakeService]:
-    """The stand-in service, with the actions' settings pointing at it."""
-    from actions import settings
-
-    fake = FakeService()
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", fake.handle)
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    fake.url = str(server.make_url("")).rstrip("/")
-    monkeypatch.setenv("DEMO_MODE", "1")
-    monkeypatch.setenv("ACCOUNT_SERVICE_URL", fake.url)
-    monkeypatch.setenv("ACCOUNT_SERVICE_TIMEOUT", "2")
-    settings.load_settings.cache_clear()
-    try:
-        yield fake
-    finally:
-        settings.load_settings.cache_clear()
-        await close_shared_session()
-        await server.close()
-
-
-_EXECUTOR: SafeExecutor | None = None
-
-
+@cache
 def executor() -> SafeExecutor:
-    global _EXECUTOR
-    if _EXECUTOR is None:
-        _EXECUTOR = SafeExecutor()
-        _EXECUTOR.register_package("actions")
-    return _EXECUTOR
+    """The action server's executor with every action of the package registered."""
+    running = SafeExecutor()
+    running.register_package("actions")
+    return running
 
 
-SUBMIT_ACTIONS = {
-    "check_balance": "action_check_balance",
-    "pay_bill": "action_pay_bill",
-    "setup_autopay": "action_setup_autopay",
-    "replace_card": "action_replace_card",
-    "report_fraud": "action_report_fraud",
-    "update_personal_details": "action_update_personal_details",
-    "rewards": "action_show_rewards",
-    "account_locked": "action_check_account_lock",
-    "reset_password": "action_send_password_reset",
-    "find_user_id": "action_send_user_id",
-}
+@cache
+def domain_names() -> frozenset[str]:
+    """The actions and responses the domain declares (what Rasa's form may use to ask)."""
+    names: set[str] = set()
+    for path in (REPO_ROOT / "domain").glob("*.yml"):
+        part = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        names |= set(part.get("actions") or []) | set(part.get("responses") or {})
+    return frozenset(names)
+
+
+@cache
+def submit_actions() -> dict[str, str]:
+    """Form name -> the action the rules run when that form ends (data/rules/tasks.yml)."""
+    rules = yaml.safe_load((REPO_ROOT / "data" / "rules" / "tasks.yml").read_text(encoding="utf-8"))
+    found: dict[str, str] = {}
+    for rule in rules["rules"]:
+        steps = rule["steps"]
+        for index, step in enumerate(steps[:-1]):
+            if "action" in step and steps[index + 1] == {"active_loop": None}:
+                found[step["action"]] = next(
+                    later["action"] for later in steps[index + 2 :] if "action" in later
+                )
+    return found
 
 
 class Dialogue:
+    """One conversation with the task forms."""
+
     def __init__(
-        self, task: str, slots: dict[str, Any] | None = None, sender: str = "rest:unit-test"
+        self, task: str | None = None, *, sender: str | None = None, slots: dict[str, Any] | None = None
     ) -> None:
+        # The task a message starts when its intent names none (a test's shorthand).
         self.task = task
-        self.sender = sender
+        self.sender = sender or f"rest:unit-{uuid.uuid4().hex[:12]}"
         self.slots: dict[str, Any] = {"requested_slot": None, **(slots or {})}
+        self.active_form: str | None = None
+        self.history: list[dict[str, Any]] = []
+        self.latest: dict[str, Any] = {}
+        # What the last turn did.
         self.said: list[str] = []
         self.messages: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
-        self.form_active = False
-        self.submitted = False
+        self.ran: list[str] = []
 
-    def tracker(self, text: str, intent: str, confidence: float, metadata: dict[str, Any]) -> Tracker:
-        latest = {
-            "text": text,
-            "intent": {"name": intent, "confidence": confidence},
-            "entities": [],
-            "metadata": metadata,
-        }
-        active_loop = {"name": f"{self.task}_form"} if self.form_active else {}
-        return Tracker(self.sender, dict(self.slots), latest, [], False, None, active_loop, "action_listen")
+    @property
+    def asks(self) -> str | None:
+        return self.slots.get("requested_slot") if self.active_form else None
 
-    async def run(self, action: str, tracker: Tracker) -> dict[str, Any]:
-        call = {
-            "next_action": action,
+    @property
+    def form_active(self) -> bool:
+        return self.active_form is not None
+
+    @property
+    def buttons(self) -> list[str]:
+        """The payloads of the buttons offered in the last turn."""
+        return [button["payload"] for message in self.messages for button in message.get("buttons") or []]
+
+    def said_with(self, response: str) -> dict[str, Any]:
+        """The values the last turn passed to a response (for its placeholders)."""
+        return next(message for message in self.messages if message.get("response") == response)
+
+    # --- the tracker ------------------------------------------------------------------------------
+    def state(self) -> dict[str, Any]:
+        """The tracker as Rasa sends it to the action server (which makes a `Tracker.from_dict`
+        of it). The bot's messages are not among its events: no action here reads them."""
+        return {
             "sender_id": self.sender,
-            "tracker": tracker.current_state(),
-            "domain": {},
+            "slots": dict(self.slots),
+            "latest_message": self.latest,
+            "events": list(self.history),
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {"name": f"{self.active_form}_form"} if self.active_form else {},
+            "latest_action_name": "action_listen",
         }
-        call["tracker"]["latest_message"] = tracker.latest_message
-        call["tracker"]["slots"] = dict(self.slots)
+
+    async def run(self, action: str) -> dict[str, Any]:
+        """One action on the current tracker; its slot events are applied."""
+        call = {"next_action": action, "sender_id": self.sender, "tracker": self.state(), "domain": {}}
         result = await executor().run(call)
         assert result is not None
+        self.ran.append(action)
         for event in result["events"]:
             if event.get("event") == "slot":
                 self.slots[event["name"]] = event["value"]
+        self.history += result["events"]
         self.events += result["events"]
         self.messages += result["responses"]
         self.said += [message.get("response") or message.get("text") for message in result["responses"]]
         return result
 
+    # --- a turn -----------------------------------------------------------------------------------
     async def say(
         self,
         text: str,
         intent: str = "inform",
         confidence: float = 0.9,
         metadata: dict[str, Any] | None = None,
+        entities: list[dict[str, Any]] | None = None,
     ) -> list[str]:
-        """One message: the form's validation (and the submit action when the form ends)."""
-        self.said, self.messages, self.events = [], [], []
-        tracker = self.tracker(text, intent, confidence, metadata or {})
-        if not self.form_active:
-            self.slots["requested_slot"] = None
-        await self.run(f"validate_{self.task}_form", tracker)
-        asked = self.slots.get("requested_slot")
-        if asked is None:
-            self.form_active = False
-            await self.run(SUBMIT_ACTIONS[self.task], self.tracker(text, intent, confidence, metadata or {}))
-            self.submitted = True
+        """One message and everything Rasa would run for it; the response names said."""
+        self.said, self.messages, self.events, self.ran = [], [], [], []
+        self.latest = {
+            "text": text,
+            "intent": {"name": intent, "confidence": confidence},
+            "entities": entities or [],
+            "metadata": metadata or {},
+        }
+        self.history.append({"event": "user", "text": text, "parse_data": dict(self.latest)})
+        if self.active_form is not None:
+            await self.run_form(self.active_form)
         else:
-            self.form_active = True
-            # As Rasa's form does: the slot's own question action, when it has one (the rest are
-            # plain responses from the domain, not run here).
-            if f"action_ask_{asked}" in executor().actions:
-                await self.run(f"action_ask_{asked}", self.tracker(text, intent, confidence, metadata or {}))
+            task = intent if intent in TASKS else self.task
+            assert task is not None, f"no form starts for {intent!r}: name the dialogue's task"
+            await self.run_form(task, starting=True)
         return self.said
 
-    @property
-    def asks(self) -> str | None:
-        return self.slots.get("requested_slot")
+    async def run_form(self, task: str, *, starting: bool = False) -> None:
+        follow_ups: list[str] = [f"{task}_form"]
+        for _ in range(MAX_ACTIONS_PER_TURN):
+            if not follow_ups:
+                return
+            next_action = follow_ups.pop(0)
+            if next_action == "action_listen":
+                return
+            if next_action.endswith("_form"):
+                follow_ups += await self.form_step(next_action.removesuffix("_form"), starting)
+                starting = True  # a form that follows another starts
+            else:
+                follow_ups += followups_in(await self.run(next_action))
+        raise AssertionError(f"more than {MAX_ACTIONS_PER_TURN} actions in one turn: {self.ran}")
+
+    async def form_step(self, task: str, starting: bool) -> list[str]:
+        """The form's run: validation, then its question or its end (and the submit action)."""
+        form = f"{task}_form"
+        if starting:
+            self.active_form = task
+            self.slots["requested_slot"] = None
+        result = await self.run(f"validate_{form}")
+        if not starting:
+            validated = [
+                e for e in result["events"] if e.get("event") == "slot" and e["name"] != "requested_slot"
+            ]
+            # Rasa rejects a form run that validated nothing and lets the policies answer instead.
+            assert validated, f"Rasa would reject {form} here: its validation set no slot"
+        asked = self.slots.get("requested_slot")
+        if asked is not None:
+            await self.ask(form, asked)
+            return []
+        self.active_form = None
+        return followups_in(await self.run(submit_actions()[form]))
+
+    async def ask(self, form: str, slot: str) -> None:
+        for name in (
+            f"action_ask_{form}_{slot}",
+            f"utter_ask_{form}_{slot}",
+            f"action_ask_{slot}",
+            f"utter_ask_{slot}",
+        ):
+            if name not in domain_names():
+                continue
+            if name.startswith("action_"):
+                await self.run(name)
+            else:
+                self.said.append(name)
+                self.messages.append({"response": name})
+            return
+        raise AssertionError(f"nothing in the domain asks for {slot}")
+
+
+def followups_in(result: dict[str, Any]) -> list[str]:
+    return [event["name"] for event in result["events"] if event.get("event") == "followup"]

@@ -71,8 +71,9 @@ def test_every_hint_and_decline_reason_has_a_response():
 
 def test_every_form_question_has_a_response_or_an_action():
     actions_text = "".join(path.read_text(encoding="utf-8") for path in (REPO_ROOT / "actions").glob("*.py"))
+    responses = domain_responses()
     for slot in domain_form_slots():
-        asked = f"utter_ask_{slot}" in domain_responses() or f'"action_ask_{slot}"' in actions_text
+        asked = f"utter_ask_{slot}" in responses or f'"action_ask_{slot}"' in actions_text
         assert asked, f"nothing asks for {slot}"
 
 

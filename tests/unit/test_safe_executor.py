@@ -7,7 +7,8 @@ import logging
 
 import pytest
 
-from tests.unit.dialogue import Dialogue, FakeService, executor, fake_service_fixture  # noqa: F401
+from tests.unit.dialogue import Dialogue, executor
+from tests.unit.in_process_service import InProcessService
 
 SECRET = "SECRET-4111-tracker-value"
 REWARDS = {"points": SECRET, "options": [{"name": "Gift card", "points_needed": 2500, "value": "25.00"}]}
@@ -42,11 +43,10 @@ async def test_a_failing_validation_ends_the_form_politely_and_logs_no_text(serv
 
 
 @pytest.mark.asyncio
-async def test_after_a_failed_validation_the_submit_action_changes_nothing(service: FakeService):
-    service.verified = True
+async def test_after_a_failed_validation_the_submit_action_changes_nothing(service: InProcessService):
     chat = Dialogue("rewards", slots={"task_outcome": "error", "redemption_confirmed": True})
-    chat.form_active = False
-    await chat.run("action_show_rewards", chat.tracker("all", "inform", 0.9, {}))
+    await service.verify(chat.sender)
+    await chat.run("action_show_rewards")
     assert chat.said == [] and not service.calls
 
 
