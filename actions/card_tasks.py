@@ -333,6 +333,7 @@ DISPUTE_REASONS = {
         "मिला ही नहीं",
         "नहीं मिली",
         "नहीं मिला",
+        "never received",  # the "Never received it" button's payload
         "never arrived",
         "not received",
         "didn't receive",

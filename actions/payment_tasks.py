@@ -275,14 +275,14 @@ AUTOPAY_ACTIONS = {
     "enrol": ("set up", "setup", "enrol", "enroll", "turn on", "start", "sign up", "activate"),
     "keep": ("keep", "leave", "fine", "as it is", "nothing"),
 }
-# The same answers in Hindi and Hinglish, as the Hindi buttons and hint word them ("चालू करें",
-# "रकम बदलें", "ऑटोपे रद्द करें", "जैसा है वैसा रहने दें").
+# The "Turn it on" button's payload (the Hindi "चालू करें" sends it too), and the same answers in
+# Hindi and Hinglish, as the Hindi hint words them ("रकम बदलें", "ऑटोपे रद्द करें", "रहने दें").
 AUTOPAY_ACTIONS = with_keywords(
     AUTOPAY_ACTIONS,
     {
         "cancel": ("रद्द", "बंद", "हटा", "radd", "band", "hata"),
         "change": ("बदल", "badal"),
-        "enrol": ("चालू", "शुरू", "chalu", "chaalu", "shuru"),
+        "enrol": ("turn it on", "चालू", "शुरू", "chalu", "chaalu", "shuru"),
         "keep": ("रहने", "जैसा है", "कुछ नहीं", "rehne", "rahne", "jaisa hai", "kuch nahi", "kuchh nahi"),
     },
 )
