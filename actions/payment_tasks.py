@@ -170,17 +170,14 @@ class ActionAskPaymentAmount(Action):
         currency = account.get("currency", "USD")
         language = language_of(tracker)
         statement_balance = money(account.get("statement_balance", 0), currency)
+        minimum_due = money(account.get("minimum_due", 0), currency)
+        # Titles in the answer language; the payloads are what validate_payment_amount reads.
         buttons = [
             {
                 "title": phrase("statement_balance_button", language, amount=statement_balance),
                 "payload": "statement balance",
             },
-            {
-                "title": phrase(
-                    "minimum_due_button", language, amount=money(account.get("minimum_due", 0), currency)
-                ),
-                "payload": "minimum due",
-            },
+            {"title": phrase("minimum_due_button", language, amount=minimum_due), "payload": "minimum due"},
             {"title": phrase("other_amount_button", language), "payload": "other amount"},
         ]
         dispatcher.utter_message(
@@ -199,10 +196,11 @@ class ActionAskPaymentDate(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         account = tracker.get_slot("payment_account") or {}
-        due = day(account.get("due_date") or date.today(), language_of(tracker))
+        language = language_of(tracker)
+        due = day(account.get("due_date") or date.today(), language)
         buttons = [
-            {"title": phrase("today_button", language_of(tracker)), "payload": "today"},
-            {"title": phrase("due_date_button", language_of(tracker), day=due), "payload": "on the due date"},
+            {"title": phrase("today_button", language), "payload": "today"},
+            {"title": phrase("due_date_button", language, day=due), "payload": "on the due date"},
         ]
         dispatcher.utter_message(response="utter_ask_payment_date", buttons=buttons, due_date=due)
         return []
