@@ -34,6 +34,7 @@ from actions.parsing import words
 from actions.region import region_slot_events
 from actions.turn_service import TurnService
 from common.account_client import Reply, ServiceUnavailable, VerifiedSession
+from localization.topics import offer_buttons, offer_text
 
 # Topics that start a task of their own (each has a `<topic>_form`).
 TASKS = (
@@ -231,6 +232,9 @@ class TaskForm(Action, metaclass=ABCMeta):
         )
         if turn.slot("identity_route") is None:
             turn.set(identity_route=self.identity_route)
+        # A second request in the same message ("… and send me a new card"): offered at the end.
+        second = ((turn.tracker.latest_message or {}).get("second_request") or {}).get("name")
+        turn.set(next_request=second if second and second != self.task else None)
         await self.prefill(turn)
 
     async def prefill(self, turn: Turn) -> None:
@@ -367,11 +371,22 @@ class TaskAction(Action, metaclass=ABCMeta):
             follow_up = [FollowupAction("action_hand_off")]
         elif outcome.startswith("switch:"):
             follow_up = [FollowupAction(f"{outcome.split(':', 1)[1]}_form")]
+        next_request = tracker.get_slot("next_request")
+        if outcome is None and next_request:
+            self.offer(turn, next_request)
         keep_identity = outcome is not None and outcome.startswith("switch:")
         cleared = [s for s in self.form.all_slots() if not (keep_identity and s in IDENTITY_SLOTS)]
-        events = [SlotSet(name, None) for name in cleared]
+        events = [SlotSet(name, None) for name in cleared] + [SlotSet("next_request", None)]
         events += [SlotSet(name, value) for name, value in turn.updates.items()]
         return events + follow_up
+
+    @staticmethod
+    def offer(turn: Turn, topic: str) -> None:
+        """The second request of the message that started this task, once the task is done."""
+        language = turn.slot("language")
+        text = offer_text(topic, language)
+        if text:
+            turn.dispatcher.utter_message(text=text, buttons=offer_buttons(topic, language))
 
     async def perform(self, turn: Turn) -> None:
         raise NotImplementedError

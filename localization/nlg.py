@@ -7,6 +7,10 @@ A response missing from a locale falls back to English rather than to silence. I
 written in words (a duration, a region's name, where to find the phone number) come from
 issuer.yml's `translations` in that language; numbers and links are the same in every language.
 
+The answer to a question of a message that asked two things ("how do I reset my password, and
+what's my balance") ends with an offer of the second (nlu_components/second_request.py); tasks
+make that offer themselves when they end (actions/task_form.py).
+
 Configured in endpoints.yml (`nlg: type: localization.nlg.LocalizedNLG`); Rasa builds it with
 the endpoint's settings and the model's domain.
 """
@@ -24,6 +28,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from actions.facts import load_issuer_config, translated_fact_slots
 from localization.language import ENGLISH
+from localization.topics import offer_buttons, offer_text
 
 LOCALES = Path(__file__).resolve().parents[1] / "locales"
 LANGUAGE_SLOT = "language"
@@ -62,4 +67,27 @@ class LocalizedNLG(TemplatedNaturalLanguageGenerator):
         if generator is not self:
             region = filled_slots.get("region_code")
             filled_slots = {**filled_slots, **translated_fact_slots(load_issuer_config(), region, language)}
-        return generator.generate_from_slots(utter_action, filled_slots, output_channel, **kwargs)
+        generated = generator.generate_from_slots(utter_action, filled_slots, output_channel, **kwargs)
+        if generated is not None:
+            offer_second_request(generated, utter_action, tracker.latest_message, language)
+        return generated
+
+
+def offer_second_request(generated: dict[str, Any], utter_action: str, message: Any, language: Any) -> None:
+    """Adds the offer of the message's second request to the answer of its first, when the first
+    is a question answered here (not a task, and not the region question before the answer)."""
+    from actions.task_form import QUESTIONS
+
+    parse = message.parse_data if message is not None else {}
+    intent = (parse.get("intent") or {}).get("name")
+    second = (parse.get("second_request") or {}).get("name")
+    buttons = generated.get("buttons") or []
+    if not second or intent not in QUESTIONS or utter_action != f"utter_{intent}" or second == intent:
+        return
+    if any(str(button.get("payload", "")).startswith("/inform") for button in buttons):
+        return
+    text = offer_text(second, language)
+    if text is None:
+        return
+    generated["text"] = f"{generated.get('text') or ''}\n\n{text}".strip()
+    generated["buttons"] = [*buttons, *offer_buttons(second, language)]

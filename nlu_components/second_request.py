@@ -1,0 +1,186 @@
+"""Messages that ask for two things ("freeze my card and send me a new one").
+
+The message's topic should be the FIRST request; the second is offered once the first is done.
+DIET reads the whole message and may name either. This component splits the message into
+clauses at the words that join requests ("and", "also", "then", "aur", "फिर", a full stop …),
+classifies each clause with a small classifier of its own (character n-grams and a linear model
+trained by SGD on the same examples in a few seconds; a clause is short, which is what this
+classifier is good at), and when two clauses confidently ask for two different topics, one of which is DIET's
+answer, it makes the first clause's topic the intent and adds `second_request` {name,
+confidence} to the parse result. Anything less certain leaves DIET's answer alone.
+
+Runs after DIET and before the fallback (config.yml).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+logger = logging.getLogger(__name__)
+
+SECOND_REQUEST_KEY = "second_request"
+# Topics that are requests of their own (conversation intents such as greet or affirm are not).
+NOT_REQUESTS = frozenset(
+    {
+        "greet",
+        "goodbye",
+        "affirm",
+        "deny",
+        "thank_you",
+        "bot_challenge",
+        "help",
+        "out_of_scope",
+        "inform",
+        "stop",
+    }
+)
+_JOINS = re.compile(
+    r"(?:[.;!?]+\s+|,\s*(?:and\s+|then\s+)?|\s+(?:and\s+then|and\s+also|and|also|then|plus|after\s+that|"
+    r"aur\s+phir|aur|phir|bhi|और\s+फिर|और|फिर|तथा|साथ\s+ही)\s+)",
+    re.IGNORECASE,
+)
+MIN_CLAUSE_WORDS = 2
+FILE_NAME = "clauses.skops"
+
+
+def clauses(text: str) -> list[str]:
+    parts = [part.strip(" ,.;!?") for part in _JOINS.split(text)]
+    return [part for part in parts if len(part.split()) >= MIN_CLAUSE_WORDS]
+
+
+def two_requests(
+    clause_topics: list[tuple[str, float]], intent: str | None, threshold: float
+) -> tuple[tuple[str, float], tuple[str, float]] | None:
+    """((first topic, confidence), (second topic, confidence)) when two clauses confidently ask
+    for different requests and DIET named one of them; None otherwise."""
+    confident = [(topic, p) for topic, p in clause_topics if p >= threshold and topic not in NOT_REQUESTS]
+    topics: list[tuple[str, float]] = []
+    for topic, p in confident:
+        if topic not in (seen[0] for seen in topics):
+            topics.append((topic, p))
+    if len(topics) < 2 or intent not in {topic for topic, _ in topics}:
+        return None
+    return topics[0], topics[1]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class SecondRequestDetector(GraphComponent):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"threshold": 0.55, "alpha": 1e-5, "epochs": 20}
+
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.pipeline: Any = None
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SecondRequestDetector:
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import SGDClassifier
+        from sklearn.pipeline import Pipeline
+
+        examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
+        if len({m.get(INTENT) for m in examples}) < 2:
+            return self._resource
+        self.pipeline = Pipeline(
+            [
+                (
+                    "features",
+                    TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=2),
+                ),
+                (
+                    "topic",
+                    SGDClassifier(
+                        loss="log_loss",
+                        alpha=self.config["alpha"],
+                        max_iter=self.config["epochs"],
+                        tol=None,
+                        random_state=42,
+                    ),
+                ),
+            ]
+        )
+        self.pipeline.fit([m.get(TEXT).lower() for m in examples], [m.get(INTENT) for m in examples])
+        self.persist()
+        return self._resource
+
+    def persist(self) -> None:
+        import skops.io as sio
+
+        with self._model_storage.write_to(self._resource) as model_dir:
+            sio.dump(self.pipeline, model_dir / FILE_NAME)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SecondRequestDetector:
+        import skops.io as sio
+
+        component = cls(config, model_storage, resource)
+        try:
+            with model_storage.read_from(resource) as model_dir:
+                path = model_dir / FILE_NAME
+                # Only the scikit-learn and numpy types this component itself saved.
+                untrusted = sio.get_untrusted_types(file=path)
+                allowed = [name for name in untrusted if name.startswith(("sklearn.", "numpy."))]
+                if len(allowed) != len(untrusted):
+                    raise ValueError(f"unexpected types in {path}: {set(untrusted) - set(allowed)}")
+                component.pipeline = sio.load(path, trusted=allowed)
+        except ValueError as error:
+            logger.warning("second-request detector not loaded (%s); messages keep DIET's topic", error)
+        return component
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        if self.pipeline is None:
+            return messages
+        for message in messages:
+            text = message.get(TEXT) or ""
+            parts = clauses(text) if not text.startswith("/") else []
+            if len(parts) < 2:
+                continue
+            probabilities = self.pipeline.predict_proba([part.lower() for part in parts])
+            names = self.pipeline.classes_
+            clause_topics = [(str(names[row.argmax()]), float(row.max())) for row in probabilities]
+            intent = (message.get(INTENT) or {}).get("name")
+            found = two_requests(clause_topics, intent, self.config["threshold"])
+            if found is None:
+                continue
+            first, (second, confidence) = found
+            if first != intent:
+                ranking = message.get(INTENT_RANKING_KEY) or []
+                first_ranked = next((item for item in ranking if item["name"] == first), None)
+                confidence_of_first = first_ranked["confidence"] if first_ranked else confidence
+                message.set(INTENT, {"name": first, "confidence": confidence_of_first}, add_to_output=True)
+            message.set(
+                SECOND_REQUEST_KEY, {"name": second, "confidence": round(confidence, 4)}, add_to_output=True
+            )
+        return messages
