@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from actions import identity
 from actions.identity import clock_time
+from actions.phrases import phrase
 from actions.task_form import TaskAction, TaskForm, Turn, say_refused
 
 
@@ -39,6 +40,14 @@ class ActionSendUserId(TaskAction):
 
 
 # --- reset_password: User ID and a code, then a link by email -------------------------------------
+def link_lifetime(seconds: int, language: str) -> str:
+    """ "1 hour", "2 hours", "45 minutes"; "1 घंटे", "45 मिनट" (as the Hindi "… तक" wants)."""
+    minutes = seconds // 60
+    if minutes % 60:
+        return phrase("minutes", language, minutes=minutes)
+    return phrase("hours" if minutes > 60 else "one_hour", language, hours=minutes // 60)
+
+
 class ResetPasswordForm(TaskForm):
     task = "reset_password"
     needs_fresh_code = True
@@ -53,12 +62,7 @@ class ActionSendPasswordReset(TaskAction):
     async def perform(self, turn: Turn) -> None:
         reply = await turn.service.me("POST", "/password-reset")
         if reply.status == 200:
-            minutes = int(reply.get("expires_in", 3600)) // 60
-            lifetime = (
-                f"{minutes // 60} hour" + ("s" if minutes > 60 else "")
-                if minutes % 60 == 0
-                else f"{minutes} minutes"
-            )
+            lifetime = link_lifetime(int(reply.get("expires_in", 3600)), turn.language)
             turn.say("utter_password_reset_sent", destination=reply.get("sent_to"), lifetime=lifetime)
         else:
             say_refused(turn, reply)
@@ -83,5 +87,5 @@ class ActionCheckAccountLock(TaskAction):
     async def perform(self, turn: Turn) -> None:
         status = await turn.service.lock_status()
         if status.locked:
-            turn.say("utter_identity_check_paused", until=clock_time(status.locked_until))
+            turn.say("utter_identity_check_paused", until=clock_time(status.locked_until, turn.language))
         turn.say("utter_account_locked")

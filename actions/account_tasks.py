@@ -6,9 +6,11 @@ import re
 from typing import Any
 
 from actions.cards_on_file import CardChoice, card_hint, match_card
-from actions.formatting import bulleted, day, money, short_day
+from actions.formatting import bulleted, day, money, month_name, short_day
 from actions.parsing import MONTHS, words
+from actions.phrases import phrase
 from actions.task_form import TaskAction, TaskForm, Turn
+from localization.language import ENGLISH
 
 DEFAULT_TRANSACTIONS = 5
 MAX_TRANSACTIONS = 20
@@ -52,7 +54,7 @@ class ActionCheckBalance(TaskAction):
                 available=money(account["available_credit"], currency),
                 statement_balance=money(account["statement_balance"], currency),
                 minimum_due=money(account["minimum_due"], currency),
-                due_date=day(account["due_date"]),
+                due_date=day(account["due_date"], turn.language),
             )
         turn.say("utter_anything_else")
 
@@ -76,10 +78,11 @@ class RecentTransactionsForm(TaskForm):
         turn.set(card_filter=card_hint(turn.text), transaction_count=float(wanted_count(turn.text)))
 
 
-def transaction_line(item: dict[str, Any]) -> str:
-    pending = " (pending)" if item.get("pending") else ""
+def transaction_line(item: dict[str, Any], language: str = ENGLISH) -> str:
+    """ "26 Nov: Coffee House, $4.50 (pending)"; "26 नव॰: Coffee House, $4.50 (पेंडिंग)"."""
+    pending = phrase("pending", language) if item.get("pending") else ""
     amount = money(item["amount"], item["currency"])
-    return f"{short_day(item['posted_on'])}: {item['merchant']}, {amount}{pending}"
+    return f"{short_day(item['posted_on'], language)}: {item['merchant']}, {amount}{pending}"
 
 
 class ActionShowRecentTransactions(TaskAction):
@@ -100,14 +103,17 @@ class ActionShowRecentTransactions(TaskAction):
         for last_four in cards:
             reply = await turn.service.me("GET", "/transactions", card=last_four, limit=count)
             items = reply.get("transactions") or [] if reply.status == 200 else []
-            product = next((a["product"] for a in accounts if a["card_last_four"] == last_four), "card")
+            product = next(
+                (a["product"] for a in accounts if a["card_last_four"] == last_four),
+                phrase("card", turn.language),
+            )
             if items:
                 turn.say(
                     "utter_transactions_list",
                     product=product,
                     card=last_four,
                     count=len(items),
-                    transactions=bulleted([transaction_line(item) for item in items]),
+                    transactions=bulleted([transaction_line(item, turn.language) for item in items]),
                 )
             else:
                 turn.say("utter_transactions_none", product=product, card=last_four)
@@ -116,7 +122,8 @@ class ActionShowRecentTransactions(TaskAction):
 
 # --- view_statements -----------------------------------------------------------------------------
 def wanted_period(text: str) -> int | None:
-    """The month named in the request ("my October statement"), as a month number."""
+    """The month named in the request ("my October statement", "अक्टूबर का स्टेटमेंट"), as a
+    month number; "may" only beside "statement", since it is far more often a verb."""
     for token in words(text):
         if token in MONTHS and token not in ("may",):
             return MONTHS[token]
@@ -152,15 +159,19 @@ class ActionShowStatements(TaskAction):
             return
         month = turn.slot("statement_month")
         chosen = next((s for s in statements if month and int(s["period"][5:7]) == int(month)), statements[0])
-        lines = [f"{s['period']}: {money(s['balance'], s.get('currency', 'USD'))}" for s in statements[:6]]
+        language = turn.language
+        lines = [
+            f"{month_name(s['period'], language)}: {money(s['balance'], s.get('currency', 'USD'))}"
+            for s in statements[:6]
+        ]
         link = await turn.service.me("POST", f"/statements/{chosen['id']}/link")
         if link.status not in (200, 201):
             turn.say(
                 "utter_statements_list",
                 card=card,
                 statements=bulleted(lines),
-                period=chosen["period"],
-                url="(the link could not be made just now)",
+                period=month_name(chosen["period"], language),
+                url=phrase("link_unavailable", language),
                 minutes=0,
             )
             return
@@ -168,7 +179,7 @@ class ActionShowStatements(TaskAction):
             "utter_statements_list",
             card=card,
             statements=bulleted(lines),
-            period=chosen["period"],
+            period=month_name(chosen["period"], language),
             url=link.get("url"),
             minutes=max(1, int(link.get("expires_in", 600)) // 60),
         )

@@ -11,14 +11,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account_tasks import transaction_line
 from actions.cards_on_file import CardChoice
-from actions.confirmation import AFFIRM_PAYLOAD, DENY_PAYLOAD
+from actions.confirmation import yes_no_buttons
 from actions.formatting import day, money, numbered
+from actions.language import language_of
 from actions.parsing import parse_choice, parse_item_numbers
+from actions.phrases import phrase
 from actions.task_form import TaskAction, TaskForm, Turn, confirmation, say_refused
 
 FRAUD_LIST_SIZE = 8
 DISPUTE_LIST_SIZE = 10
-YES_NO_BUTTONS = [{"title": "Yes", "payload": AFFIRM_PAYLOAD}, {"title": "No", "payload": DENY_PAYLOAD}]
 
 
 # --- activate, freeze, unfreeze: one call each -------------------------------------------------------
@@ -59,7 +60,9 @@ class CardStatusAction(TaskAction):
         card = turn.slot("card_last_four")
         reply = await turn.service.me("POST", f"/cards/{card}/{self.verb}")
         if reply.status == 200:
-            turn.say(self.done_response, card=card, product=reply.get("product", "card"))
+            turn.say(
+                self.done_response, card=card, product=reply.get("product") or phrase("card", turn.language)
+            )
         elif reply.error == "wrong_status":
             turn.say(self.form.no_card_response, card=card, status=reply.get("status", ""))
         else:
@@ -94,10 +97,19 @@ class ActionUnfreezeCard(CardStatusAction):
 
 
 # --- replace_card ------------------------------------------------------------------------------------
+# Key words start words, in either script: "खो गया", "चोरी हो गया", "खराब हो गया" (the Hindi hint's).
 REPLACEMENT_REASONS = {
-    "stolen": ("stolen", "stole", "theft", "thief", "robbed", "taken"),
-    "lost": ("lost", "lose", "missing", "can't find", "cannot find", "misplaced"),
+    "stolen": ("stolen", "stole", "theft", "thief", "robbed", "taken", "चोरी", "chori", "chor"),
+    "lost": (
+        *("lost", "lose", "missing", "can't find", "cannot find", "misplaced"),
+        *("खो", "गुम", "नहीं मिल", "kho", "gum", "nahi mil"),
+    ),
     "damaged": (
+        "ख़राब",
+        "टूट",
+        "kharab",
+        "toot",
+        "tut",
         "damaged",
         "broken",
         "broke",
@@ -158,7 +170,7 @@ class ActionAskReplacementConfirmed(Action):
             if damaged
             else "utter_ask_replacement_confirmed",
             card=tracker.get_slot("card_last_four"),
-            buttons=YES_NO_BUTTONS,
+            buttons=yes_no_buttons(language_of(tracker)),
         )
         return []
 
@@ -180,7 +192,7 @@ class ActionReplaceCard(TaskAction):
             response,
             card=card,
             reference=reply.get("reference"),
-            delivery=day(reply.get("estimated_delivery")),
+            delivery=day(reply.get("estimated_delivery"), turn.language),
         )
 
 
@@ -246,7 +258,8 @@ async def list_transactions(turn: Turn, size: int) -> None:
     reply = await turn.service.me("GET", "/transactions", card=card, limit=50)
     items = reply.get("transactions") or [] if reply.status == 200 else []
     charges = [item for item in items if Decimal(item["amount"]) > 0][:size]
-    turn.set(listed_transactions=[{"id": item["id"], "line": transaction_line(item)} for item in charges])
+    lines = [{"id": item["id"], "line": transaction_line(item, turn.language)} for item in charges]
+    turn.set(listed_transactions=lines)
 
 
 class ActionAskFraudTransactions(Action):
@@ -280,7 +293,7 @@ class ActionAskFraudConfirmed(Action):
             response="utter_ask_fraud_confirmed",
             card=tracker.get_slot("card_last_four"),
             transactions=numbered(lines),
-            buttons=YES_NO_BUTTONS,
+            buttons=yes_no_buttons(language_of(tracker)),
         )
         return []
 
@@ -308,13 +321,19 @@ class ActionReportFraud(TaskAction):
             "utter_fraud_reported",
             card=card,
             reference=reply.get("reference"),
-            delivery=day(replacement["estimated_delivery"]),
+            delivery=day(replacement["estimated_delivery"], turn.language),
         )
 
 
 # --- dispute_charge ----------------------------------------------------------------------------------
+# The Hindi buttons send the English phrases; a few Hindi words for customers who type instead.
 DISPUTE_REASONS = {
     "not_received": (
+        "मिली ही नहीं",
+        "मिला ही नहीं",
+        "नहीं मिली",
+        "नहीं मिला",
+        "never received",  # the "Never received it" button's payload
         "never arrived",
         "not received",
         "didn't receive",
@@ -324,10 +343,13 @@ DISPUTE_REASONS = {
         "not delivered",
         "never delivered",
     ),
-    "wrong_amount": ("wrong amount", "charged more", "overcharged", "too much", "different amount"),
-    "duplicate": ("twice", "duplicate", "double", "two times", "charged again"),
-    "cancelled": ("cancelled", "canceled", "refund", "returned", "subscription"),
-    "other": ("other", "something else"),
+    "wrong_amount": (
+        *("wrong amount", "charged more", "overcharged", "too much", "different amount"),
+        *("गलत रकम", "ज़्यादा पैसे", "ज़्यादा चार्ज"),
+    ),
+    "duplicate": ("twice", "duplicate", "double", "two times", "charged again", "दो बार", "do baar"),
+    "cancelled": ("cancelled", "canceled", "refund", "returned", "subscription", "रद्द", "लौटा", "रिफ़ंड"),
+    "other": ("other", "something else", "कुछ और"),
 }
 
 
@@ -396,7 +418,7 @@ class ActionDisputeCharge(TaskAction):
             turn.say(
                 "utter_dispute_opened",
                 reference=reply.get("reference"),
-                merchant=transaction.get("merchant", "the merchant"),
+                merchant=transaction.get("merchant") or phrase("the_merchant", turn.language),
             )
         elif reply.error == "already_disputed":
             turn.say("utter_dispute_exists")

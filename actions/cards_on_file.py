@@ -10,7 +10,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.language import language_of
 from actions.parsing import parse_last_four
+from actions.phrases import phrase
 
 if TYPE_CHECKING:
     from actions.task_form import Turn
@@ -109,12 +111,11 @@ class ActionAskCardLastFour(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         options = tracker.get_slot("card_options") or []
-        buttons = [
-            {
-                "title": f"{option.split(' ', 1)[1]} ending {option.split(' ', 1)[0]}",
-                "payload": option.split(" ", 1)[0],
-            }
-            for option in options
-        ]
+        language = language_of(tracker)
+        buttons = []
+        for option in options:
+            last_four, product = option.split(" ", 1)
+            title = phrase("card_button", language, product=product, last_four=last_four)
+            buttons.append({"title": title, "payload": last_four})
         dispatcher.utter_message(response="utter_ask_card_last_four", buttons=buttons)
         return []

@@ -17,8 +17,10 @@ answers from the lists below, folded (actions/folding.py) so "हाँ" and "�
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from actions.folding import DEVANAGARI_LETTERS, fold
+from actions.phrases import phrase
 
 AFFIRM_PAYLOAD = "/affirm"
 DENY_PAYLOAD = "/deny"
@@ -120,6 +122,31 @@ YES_ANSWERS = frozenset(
         "हाँ कर दो",
         "जी कर दो",
         "ठीक है कर दो",
+        # The Hindi questions end "आगे बढ़ें?" (go ahead?); the yes button says "हाँ, भुगतान करें".
+        "हाँ करें",
+        "हाँ कीजिए",
+        "हाँ कर दीजिए",
+        "जी हाँ कर दीजिए",
+        "आगे बढ़ें",
+        "आगे बढ़िए",
+        "हाँ आगे बढ़ें",
+        "हाँ भुगतान करें",
+        "हाँ भुगतान कर दो",
+        "भुगतान कर दो",
+        "भुगतान करें",
+        "हाँ रिडीम करें",
+        "हाँ बदल दो",
+        "हाँ बदल दीजिए",
+        "पुष्टि करें",
+        "हाँ पुष्टि करें",
+        "aage badho",
+        "aage badhiye",
+        "haan aage badho",
+        "haan payment karo",
+        "haan pay karo",
+        "pay karo",
+        "haan karo",
+        "haan kijiye",
     }
 )
 NO_ANSWERS = frozenset(
@@ -175,6 +202,15 @@ NO_ANSWERS = frozenset(
         "रहने दीजिए",
         "अभी नहीं",
         "नहीं चाहिए",
+        "रद्द करें",
+        "रद्द करो",
+        "रद्द कर दो",
+        "रद्द कर दीजिए",
+        "भुगतान मत करो",
+        "नहीं धन्यवाद",
+        "radd karo",
+        "radd kar do",
+        "nahi rehne do",
     }
 )
 NO_WORDS = frozenset({"no", "nope", "nah", "nahi", "nahin", "नहीं"})
@@ -249,6 +285,14 @@ YES_ANSWERS = _normalised(YES_ANSWERS)
 NO_ANSWERS = _normalised(NO_ANSWERS)
 NO_WORDS = _normalised(NO_WORDS)
 DECLINE_FILLER = _normalised(DECLINE_FILLER)
+
+
+def yes_no_buttons(language: str) -> list[dict[str, Any]]:
+    """The yes and no buttons under a confirmation, titled in the answer language."""
+    return [
+        {"title": phrase("yes", language), "payload": AFFIRM_PAYLOAD},
+        {"title": phrase("no", language), "payload": DENY_PAYLOAD},
+    ]
 
 
 def read_yes_no(text: str) -> bool | None:

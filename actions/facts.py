@@ -99,3 +99,12 @@ def translated_fact_slots(config: dict[str, Any], region_code: str | None, langu
     if region is not None and "name" in region:
         slots["region_name"] = str(region["name"])
     return slots
+
+
+def translated_agent_hours(config: dict[str, Any], description: str, language: str) -> str | None:
+    """issuer.yml's wording in `language` of when the team answers the chat, when `description`
+    (the account service's) is the configured one and has a translation; else None."""
+    configured = ((config.get("support") or {}).get("agent_hours") or {}).get("description")
+    words = (config.get("translations") or {}).get(language) or {}
+    translated = ((words.get("support") or {}).get("agent_hours") or {}).get("description")
+    return str(translated) if translated and description == configured else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 NUKTA = "\u093c"
 CHANDRABINDU = "\u0901"
@@ -36,3 +37,8 @@ def fold(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """The folded words and numbers of a message, Latin and Devanagari alike."""
     return _TOKEN.findall(fold(text))
+
+
+def fold_all(words: Iterable[str]) -> frozenset[str]:
+    """A word list as written ("हाँ", "हज़ार") in the form tokens() gives a message's words."""
+    return frozenset(fold(word) for word in words)

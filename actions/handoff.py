@@ -8,8 +8,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.facts import load_issuer_config, translated_agent_hours
+from actions.language import language_of
+from actions.phrases import phrase
 from actions.turn_service import TurnService
 from common.account_client import Reply, ServiceUnavailable
+from localization.language import ENGLISH
 from privacy.redaction import redact
 
 TRANSCRIPT_MESSAGES = 30
@@ -47,6 +51,28 @@ def topic(tracker: Tracker) -> str:
     return "general"
 
 
+# The account service's own descriptions when AGENT_HOURS overrides issuer.yml.
+SERVICE_HOURS_PHRASES = {
+    "around the clock": "agent_hours_always",
+    "not staffed at the moment": "agent_hours_never",
+}
+
+
+def agent_hours_wording(described: Any, language: str) -> str:
+    """When the team answers the chat, in the answer language: the service describes it in
+    English (issuer.yml's description), so another language takes issuer.yml's translation of
+    it, or its own words for the service's fixed ones, or a general "during opening hours"."""
+    if not described:
+        return phrase("agent_hours_unknown", language)
+    english = str(described)
+    if language == ENGLISH:
+        return english
+    translated = translated_agent_hours(load_issuer_config(), english, language)
+    if translated:
+        return translated
+    return phrase(SERVICE_HOURS_PHRASES.get(english, "agent_hours_unknown"), language)
+
+
 class ActionHandOff(Action):
     def name(self) -> str:
         return "action_hand_off"
@@ -64,7 +90,7 @@ class ActionHandOff(Action):
             dispatcher.utter_message(
                 response="utter_handoff_after_hours",
                 reference=reply.get("reference"),
-                agent_hours=str(reply.get("agent_hours") or "during opening hours"),
+                agent_hours=agent_hours_wording(reply.get("agent_hours"), language_of(tracker)),
             )
         elif reply is not None and reply.status == 201:
             dispatcher.utter_message(

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from actions.folding import fold, fold_all
 from actions.parsing import parse_birth_date, parse_code, parse_last_four, parse_user_id, words
+from actions.phrases import phrase
 from common.account_client import (
     ChallengeStarted,
     Channel,
@@ -27,6 +29,7 @@ from common.account_client import (
     Verified,
     WrongCode,
 )
+from localization.language import ENGLISH
 
 if TYPE_CHECKING:
     from actions.task_form import Turn
@@ -44,8 +47,19 @@ NOT_AN_ID_INTENTS = {
     "bot_challenge",
     "out_of_scope",
 }
-FORGOT_WORDS = {"forgot", "forgotten", "remember", "dunno"}
-RESEND_WORDS = {"resend", "again", "another", "new", "didn't", "didnt", "haven't", "havent", "never", "not"}
+FORGOT_WORDS = fold_all(
+    {"forgot", "forgotten", "remember", "dunno"} | {"भूल", "भूला", "भूली", "bhool", "bhul", "bhula", "bhooli"}
+)
+RESEND_WORDS = fold_all(
+    {"resend", "again", "another", "new", "didn't", "didnt", "haven't", "havent", "never", "not"}
+    # "दोबारा भेजें", "dobara bhejo", "फिर से भेजो", "नया कोड"
+    | {"दोबारा", "दुबारा", "फिर", "नया", "dobara", "dubara", "dobaara", "phir", "fir", "naya"}
+)
+# "याद नहीं" (don't remember) and "नहीं आया" (didn't come): a word and a "not" anywhere with it.
+NOT_WORDS = fold_all({"नहीं", "नही", "nahi", "nahin", "nhi", "nai"})
+REMEMBER_WORDS = fold_all({"याद", "yaad", "yad"})
+CAME_WORDS = fold_all({"आया", "आई", "मिला", "मिली", "aaya", "aya", "aayi", "mila", "mili"})
+EMAIL_WORDS = fold_all({"email", "ईमेल", "imail"})
 # "my user ID is …", "username: …": a User ID said as one, even if it is a plain word.
 _NAMED_AS_ID = re.compile(r"\b(?:user\s*id|userid|user\s*name|username|login)\b", re.IGNORECASE)
 
@@ -94,21 +108,20 @@ async def send_code(turn: Turn, purpose: Purpose, channel: str = "sms") -> None:
         case ChallengeStarted() if purpose == "verify":
             turn.set(challenge_id=outcome.challenge_id, code_destination=None)
             # The same words whether or not the details matched, and no destination.
-            on_file = (
-                "the email address on file" if outcome.channel == "email" else "the phone number on file"
+            on_file = phrase(
+                "email_on_file" if outcome.channel == "email" else "phone_on_file", turn.language
             )
             turn.say("utter_code_sent_if_match", on_file=on_file)
         case ChallengeStarted():
             turn.set(confirm_challenge_id=outcome.challenge_id, code_destination=outcome.masked_destination)
-            how = "by email to" if outcome.channel == "email" else "by text message to"
-            turn.say(
-                "utter_code_sent", how=how, destination=outcome.masked_destination or "your contact on file"
-            )
+            how = phrase("by_email" if outcome.channel == "email" else "by_text", turn.language)
+            destination = outcome.masked_destination or phrase("contact_on_file", turn.language)
+            turn.say("utter_code_sent", how=how, destination=destination)
         case TooManyAttempts(retry_after=seconds):
             turn.say("utter_too_many_codes", minutes=max(1, round(seconds / 60)))
             turn.finish("too_many_codes")
         case Locked(locked_until=until):
-            turn.say("utter_identity_check_locked", until=clock_time(until))
+            turn.say("utter_identity_check_locked", until=clock_time(until, turn.language))
             turn.finish("locked")
         case NotVerified():
             # The verified session ended (idle, or ended elsewhere) before the fresh check.
@@ -116,18 +129,17 @@ async def send_code(turn: Turn, purpose: Purpose, channel: str = "sms") -> None:
             turn.finish("session_ended")
 
 
-def clock_time(instant: str | None) -> str:
-    """ "10:42 UTC" from an ISO instant."""
+def clock_time(instant: str | None, language: str = ENGLISH) -> str:
+    """ "10:42 UTC" from an ISO instant (the same in every language)."""
     if not instant or len(instant) < 16:
-        return "later"
+        return phrase("time_unknown", language)
     return f"{instant[11:16]} UTC"
 
 
 # --- answers -----------------------------------------------------------------------------------
 async def validate_user_id(turn: Turn) -> bool:
-    said = set(words(turn.text))
     intent, confidence = turn.intent
-    if said & FORGOT_WORDS or (intent == "find_user_id" and confidence >= 0.5):
+    if says_forgot(turn.text) or (intent == "find_user_id" and confidence >= 0.5):
         switch_to_card(turn)
         return True
     user_id = parse_user_id(turn.text)
@@ -141,8 +153,25 @@ async def validate_user_id(turn: Turn) -> bool:
     return True
 
 
+def says_forgot(text: str) -> bool:
+    """ "I forgot it", "don't remember", "भूल गया", "याद नहीं", "yaad nahi"."""
+    said = set(words(text))
+    return bool(said & FORGOT_WORDS) or bool(said & REMEMBER_WORDS and said & NOT_WORDS)
+
+
+def wants_email(text: str) -> bool:
+    """ "email it", "ईमेल करें", "email karo": the code by email."""
+    return bool(set(words(text)) & EMAIL_WORDS) or any(word in fold(text) for word in ("e-mail", "ई-मेल"))
+
+
+def wants_new_code(text: str) -> bool:
+    """ "send it again", "I didn't get it", "दोबारा भेजें", "कोड नहीं आया", "dobara bhejo"."""
+    said = set(words(text))
+    return bool(said & RESEND_WORDS) or bool(said & CAME_WORDS and said & NOT_WORDS)
+
+
 def take_user_id(turn: Turn, user_id: str) -> None:
-    if "email" in set(words(turn.text)) or "e-mail" in turn.text.lower():
+    if wants_email(turn.text):
         turn.set(code_channel="email")
     turn.set(user_id=user_id)
 
@@ -172,8 +201,7 @@ async def validate_date_of_birth(turn: Turn) -> bool:
 
 async def validate_identity_code(turn: Turn, *, user_id_allowed: bool = True) -> bool:
     if parse_code(turn.text) is None:
-        said = set(words(turn.text))
-        if said & FORGOT_WORDS and (turn.slot("identity_route") or "user_id") == "user_id":
+        if says_forgot(turn.text) and (turn.slot("identity_route") or "user_id") == "user_id":
             switch_to_card(turn)
             return True
         new_user_id = user_id_allowed and another_user_id(turn)
@@ -204,11 +232,11 @@ async def validate_confirm_code(turn: Turn) -> bool:
 
 async def _check_code(turn: Turn, purpose: Purpose, code_slot: str, challenge_slot: str) -> bool:
     code = parse_code(turn.text)
-    said = set(words(turn.text))
     if code is None:
-        if "email" in said or said & RESEND_WORDS:
+        by_email = wants_email(turn.text)
+        if by_email or wants_new_code(turn.text):
             turn.set(**{challenge_slot: None, code_slot: None})
-            if "email" in said:
+            if by_email:
                 turn.set(code_channel="email")
             # The next question sends the new code (and words it).
             return True
@@ -233,7 +261,7 @@ async def _check_code(turn: Turn, purpose: Purpose, code_slot: str, challenge_sl
             # The next question sends a new code.
             turn.set(**{code_slot: None, challenge_slot: None})
         case Locked(locked_until=until):
-            turn.say("utter_identity_check_locked", until=clock_time(until))
+            turn.say("utter_identity_check_locked", until=clock_time(until, turn.language))
             turn.finish("locked")
         case _:
             raise UnexpectedAnswer("verify_code", 0, None)

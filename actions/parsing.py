@@ -13,7 +13,7 @@ from actions.amounts import Money, read_money
 from actions.dates import MONTHS as MONTHS
 from actions.dates import parse_birth_date as parse_birth_date
 from actions.dates import parse_date as parse_date
-from actions.folding import ascii_digits
+from actions.folding import DEVANAGARI_LETTERS, ascii_digits, fold, tokens
 
 
 def is_payload(text: str) -> bool:
@@ -22,7 +22,9 @@ def is_payload(text: str) -> bool:
 
 
 def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9']+", text.lower())
+    """The folded words of a message, Latin and Devanagari alike ("रुकें", "ruko", "stop"); word
+    lists compared with them are folded the same way (actions/folding.py)."""
+    return tokens(text)
 
 
 def parse_code(text: str) -> str | None:
@@ -78,15 +80,27 @@ def parse_amount(text: str) -> Decimal | None:
     return None if money is None else money.amount
 
 
+# The start of a word: Python's \b also falls after a Devanagari vowel sign, inside a word.
+_WORD_START = rf"(?<![\w{DEVANAGARI_LETTERS}])"
+
+
 def parse_choice(text: str, options: dict[str, tuple[str, ...]]) -> str | None:
-    """The one option whose key words the text mentions (`{"lost": ("lost", "missing")}`)."""
-    lowered = text.lower()
+    """The one option whose key words the text mentions (`{"lost": ("lost", "missing", "खो")}`);
+    a key word matches the start of a word, in either script, folded (actions/folding.py)."""
+    folded = fold(text)
     hits = [
         key
         for key, keywords in options.items()
-        if any(re.search(rf"\b{re.escape(w)}", lowered) for w in keywords)
+        if any(re.search(_WORD_START + re.escape(fold(w)), folded) for w in keywords)
     ]
     return hits[0] if len(hits) == 1 else None
+
+
+def with_keywords(
+    options: dict[str, tuple[str, ...]], more: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """The options of parse_choice with more key words for some of them (another language's)."""
+    return {key: (*keywords, *more.get(key, ())) for key, keywords in options.items()}
 
 
 ORDINALS = {
@@ -101,16 +115,33 @@ ORDINALS = {
     "ninth": 9,
     "tenth": 10,
     "last": -1,
+    # Hindi: "पहला वाला", "दूसरी और चौथी", "आखिरी"
+    "पहला": 1,
+    "पहली": 1,
+    "दूसरा": 2,
+    "दूसरी": 2,
+    "तीसरा": 3,
+    "तीसरी": 3,
+    "चौथा": 4,
+    "चौथी": 4,
+    "पाँचवाँ": 5,
+    "पाँचवीं": 5,
+    "आख़िरी": -1,
 }
+ORDINALS = {fold(word): number for word, number in ORDINALS.items()}
+# "all" of a list, as the Hindi answers invite it too ("सभी").
+ALL_ITEMS = frozenset(fold(word) for word in ("all", "every", "each", "सभी", "सब", "सारे", "sab", "sabhi"))
 
 
 def parse_item_numbers(text: str, count: int) -> list[int] | None:
-    """Item numbers from a numbered list ("1 and 3", "2", "the first one", "all"); 1-based."""
-    lowered = text.lower()
-    if re.search(r"\b(all|every|each)\b", lowered):
+    """Item numbers from a numbered list ("1 and 3", "2", "the first one", "all", "१ और ३",
+    "सभी"); 1-based."""
+    folded = fold(text)
+    said = words(folded)
+    if ALL_ITEMS & set(said):
         return list(range(1, count + 1))
-    numbers = [int(n) for n in re.findall(r"(?<![\d.$])\b(\d{1,2})\b(?![\d.])", lowered)]
-    numbers += [count if ORDINALS[w] == -1 else ORDINALS[w] for w in words(lowered) if w in ORDINALS]
+    numbers = [int(n) for n in re.findall(r"(?<![\d.$])\b(\d{1,2})\b(?![\d.])", folded)]
+    numbers += [count if ORDINALS[w] == -1 else ORDINALS[w] for w in said if w in ORDINALS]
     chosen = sorted({n for n in numbers if 1 <= n <= count})
     if not chosen or len(chosen) != len(set(numbers)):
         return None

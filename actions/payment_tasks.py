@@ -13,15 +13,29 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account_tasks import load_accounts
 from actions.cards_on_file import CardChoice
-from actions.confirmation import AFFIRM_PAYLOAD, DENY_PAYLOAD, read_yes_no
+from actions.confirmation import AFFIRM_PAYLOAD, DENY_PAYLOAD, read_yes_no, yes_no_buttons
+from actions.folding import fold_all
 from actions.formatting import day, money
-from actions.parsing import Money, parse_choice, parse_date, parse_money, words
+from actions.language import language_of
+from actions.parsing import Money, parse_choice, parse_date, parse_money, with_keywords, words
+from actions.phrases import phrase
 from actions.task_form import TaskAction, TaskForm, Turn, confirmation, say_refused
+from localization.language import ENGLISH
 
+# Key words start words: "min" is also "minimum"; the Hindi answers invite "स्टेटमेंट बैलेंस" and
+# "न्यूनतम देय राशि".
 AMOUNT_CHOICES = {
-    "statement_balance": ("statement", "full", "whole", "total", "everything", "all of it"),
-    "minimum_due": ("minimum", "min"),
+    "statement_balance": (
+        *("statement", "full", "whole", "total", "everything", "all of it"),
+        *("स्टेटमेंट", "पूरा", "पूरी", "पूरे", "poora", "poori"),
+    ),
+    "minimum_due": ("minimum", "min", "न्यूनतम", "मिनिमम"),
 }
+# "another amount", "कोई और रकम", "दूसरी रकम": the customer will type one.
+OTHER_AMOUNT_WORDS = fold_all({"other", "दूसरी", "दूसरा", "अलग", "doosri", "dusri", "alag"})
+OTHER_AMOUNT_PAIRS = (fold_all({"और", "aur"}), fold_all({"रकम", "राशि", "amount", "rakam"}))
+# "on the due date", "ड्यू डेट को"
+DUE_WORDS = fold_all({"due", "ड्यू", "देय"})
 
 
 def account_of(accounts: list[dict[str, Any]], card: str | None) -> dict[str, Any] | None:
@@ -111,7 +125,7 @@ class PayBillForm(CardChoice, TaskForm):
         if when < today:
             turn.say("utter_payment_date_past")
         elif when > due:
-            turn.say("utter_payment_date_after_due", due_date=day(due))
+            turn.say("utter_payment_date_after_due", due_date=day(due, turn.language))
         else:
             turn.set(payment_date=when.isoformat())
         return True
@@ -124,7 +138,7 @@ class PayBillForm(CardChoice, TaskForm):
             return self.take_amount(turn, account, choice)
         if account is not None and amount is not None:
             return self.take_amount(turn, account, amount)
-        if "other" in words(turn.text):
+        if asks_other_amount(turn.text):
             turn.say("utter_ask_other_amount")
             turn.set(payment_amount=None)
             return True
@@ -134,7 +148,7 @@ class PayBillForm(CardChoice, TaskForm):
         account = await note_account(turn)
         if account is None:
             return False
-        if "due" in words(turn.text):
+        if set(words(turn.text)) & DUE_WORDS:
             turn.set(payment_date=account["due_date"])
             return True
         today = await turn.today()
@@ -154,16 +168,17 @@ class ActionAskPaymentAmount(Action):
     ) -> list[EventType]:
         account = tracker.get_slot("payment_account") or {}
         currency = account.get("currency", "USD")
+        language = language_of(tracker)
+        statement_balance = money(account.get("statement_balance", 0), currency)
+        minimum_due = money(account.get("minimum_due", 0), currency)
+        # Titles in the answer language; the payloads are what validate_payment_amount reads.
         buttons = [
             {
-                "title": f"Statement balance ({money(account.get('statement_balance', 0), currency)})",
+                "title": phrase("statement_balance_button", language, amount=statement_balance),
                 "payload": "statement balance",
             },
-            {
-                "title": f"Minimum due ({money(account.get('minimum_due', 0), currency)})",
-                "payload": "minimum due",
-            },
-            {"title": "Another amount", "payload": "other amount"},
+            {"title": phrase("minimum_due_button", language, amount=minimum_due), "payload": "minimum due"},
+            {"title": phrase("other_amount_button", language), "payload": "other amount"},
         ]
         dispatcher.utter_message(
             response="utter_ask_payment_amount",
@@ -181,12 +196,13 @@ class ActionAskPaymentDate(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         account = tracker.get_slot("payment_account") or {}
-        due = account.get("due_date") or date.today().isoformat()
+        language = language_of(tracker)
+        due = day(account.get("due_date") or date.today(), language)
         buttons = [
-            {"title": "Today", "payload": "today"},
-            {"title": f"On {day(due)}", "payload": "on the due date"},
+            {"title": phrase("today_button", language), "payload": "today"},
+            {"title": phrase("due_date_button", language, day=due), "payload": "on the due date"},
         ]
-        dispatcher.utter_message(response="utter_ask_payment_date", buttons=buttons, due_date=day(due))
+        dispatcher.utter_message(response="utter_ask_payment_date", buttons=buttons, due_date=due)
         return []
 
 
@@ -198,16 +214,18 @@ class ActionAskPaymentConfirmed(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         account = tracker.get_slot("payment_account") or {}
+        language = language_of(tracker)
+        bank_name = account.get("bank_name") or phrase("your_bank_account", language)
         dispatcher.utter_message(
             response="utter_ask_payment_confirmed",
             amount=money(tracker.get_slot("payment_amount") or 0, account.get("currency", "USD")),
-            bank=f"{account.get('bank_name', 'your bank account')} {account.get('bank', '')}".strip(),
-            product=account.get("product", "card"),
+            bank=f"{bank_name} {account.get('bank', '')}".strip(),
+            product=account.get("product") or phrase("card", language),
             card=tracker.get_slot("card_last_four"),
-            when=day(tracker.get_slot("payment_date") or date.today()),
+            when=day(tracker.get_slot("payment_date") or date.today(), language),
             buttons=[
-                {"title": "Yes, pay it", "payload": AFFIRM_PAYLOAD},
-                {"title": "No", "payload": DENY_PAYLOAD},
+                {"title": phrase("yes_pay", language), "payload": AFFIRM_PAYLOAD},
+                {"title": phrase("no", language), "payload": DENY_PAYLOAD},
             ],
         )
         return []
@@ -235,7 +253,7 @@ class ActionPayBill(TaskAction):
                 response,
                 amount=money(paid["amount"], paid["currency"]),
                 reference=paid["reference"],
-                when=day(paid["pay_on"]),
+                when=day(paid["pay_on"], turn.language),
                 card=paid["card_last_four"],
                 bank=paid.get("from_account") or account.get("bank", ""),
             )
@@ -255,7 +273,21 @@ AUTOPAY_ACTIONS = {
     "enrol": ("set up", "setup", "enrol", "enroll", "turn on", "start", "sign up", "activate"),
     "keep": ("keep", "leave", "fine", "as it is", "nothing"),
 }
-AUTOPAY_AMOUNTS = {**AMOUNT_CHOICES, "fixed": ("fixed", "set amount", "same amount", "other", "specific")}
+# The "Turn it on" button's payload (the Hindi "चालू करें" sends it too), and the same answers in
+# Hindi and Hinglish, as the Hindi hint words them ("रकम बदलें", "ऑटोपे रद्द करें", "रहने दें").
+AUTOPAY_ACTIONS = with_keywords(
+    AUTOPAY_ACTIONS,
+    {
+        "cancel": ("रद्द", "बंद", "हटा", "radd", "band", "hata"),
+        "change": ("बदल", "badal"),
+        "enrol": ("turn it on", "चालू", "शुरू", "chalu", "chaalu", "shuru"),
+        "keep": ("रहने", "जैसा है", "कुछ नहीं", "rehne", "rahne", "jaisa hai", "kuch nahi", "kuchh nahi"),
+    },
+)
+AUTOPAY_AMOUNTS = {
+    **AMOUNT_CHOICES,
+    "fixed": ("fixed", "set amount", "same amount", "other", "specific", "तय", "फ़िक्स्ड", "fix", "tay"),
+}
 
 
 class SetupAutopayForm(CardChoice, TaskForm):
@@ -287,7 +319,10 @@ class SetupAutopayForm(CardChoice, TaskForm):
                 "utter_autopay_status_on" if current.get("enrolled") else "utter_autopay_status_off"
             )
             amount = autopay_amount_text(
-                current.get("amount_type"), current.get("fixed_amount"), current.get("currency", "USD")
+                current.get("amount_type"),
+                current.get("fixed_amount"),
+                current.get("currency", "USD"),
+                turn.language,
             )
             turn.say(status_response, card=turn.slot("card_last_four"), amount=amount)
             said = turn.slot("autopay_said")
@@ -355,13 +390,20 @@ class SetupAutopayForm(CardChoice, TaskForm):
         return confirmation(turn, "autopay_confirmed", "utter_autopay_not_changed")
 
 
-AMOUNT_WORDS = {"statement_balance": "the statement balance", "minimum_due": "the minimum due"}
+AMOUNT_PHRASES = {"statement_balance": "autopay_statement_balance", "minimum_due": "autopay_minimum_due"}
 
 
-def autopay_amount_text(amount_type: str | None, fixed: str | None, currency: str = "USD") -> str:
+def autopay_amount_text(
+    amount_type: str | None, fixed: str | None, currency: str = "USD", language: str = ENGLISH
+) -> str:
     if amount_type == "fixed" and fixed:
         return money(fixed, currency)
-    return AMOUNT_WORDS.get(amount_type or "", "the statement balance")
+    return phrase(AMOUNT_PHRASES.get(amount_type or "", "autopay_statement_balance"), language)
+
+
+def asks_other_amount(text: str) -> bool:
+    said = set(words(text))
+    return bool(said & OTHER_AMOUNT_WORDS) or all(said & pair for pair in OTHER_AMOUNT_PAIRS)
 
 
 class ActionAskAutopayConfirmed(Action):
@@ -372,7 +414,7 @@ class ActionAskAutopayConfirmed(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         card = tracker.get_slot("card_last_four")
-        buttons = [{"title": "Yes", "payload": AFFIRM_PAYLOAD}, {"title": "No", "payload": DENY_PAYLOAD}]
+        buttons = yes_no_buttons(language_of(tracker))
         if tracker.get_slot("autopay_action") == "cancel":
             dispatcher.utter_message(
                 response="utter_ask_autopay_cancel_confirmed", card=card, buttons=buttons
@@ -382,6 +424,7 @@ class ActionAskAutopayConfirmed(Action):
                 tracker.get_slot("autopay_amount_type"),
                 tracker.get_slot("autopay_fixed_amount"),
                 (tracker.get_slot("autopay_current") or {}).get("currency", "USD"),
+                language_of(tracker),
             )
             dispatcher.utter_message(
                 response="utter_ask_autopay_confirmed", card=card, amount=amount, buttons=buttons
@@ -408,7 +451,10 @@ class ActionSetupAutopay(TaskAction):
             done = "utter_autopay_set"
         if reply.status == 200:
             amount = autopay_amount_text(
-                reply.get("amount_type"), reply.get("fixed_amount"), reply.get("currency") or "USD"
+                reply.get("amount_type"),
+                reply.get("fixed_amount"),
+                reply.get("currency") or "USD",
+                turn.language,
             )
             turn.say(done, card=card, amount=amount)
         else:

@@ -9,40 +9,63 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.confirmation import AFFIRM_PAYLOAD, DENY_PAYLOAD, read_yes_no
+from actions.confirmation import read_yes_no, yes_no_buttons
+from actions.folding import fold_all
 from actions.formatting import bulleted, money
+from actions.language import language_of
 from actions.parsing import parse_amount, parse_choice, parse_email, words
+from actions.phrases import phrase
 from actions.task_form import TaskAction, TaskForm, Turn, confirmation, say_refused
+from localization.language import ENGLISH
 from privacy.redaction import contains_card_number
 
 # --- manage_alerts ---------------------------------------------------------------------------------
+# Key words start words, in either script ("बड़ी खरीदारी", "भुगतान की ड्यू डेट": the Hindi hint's).
 ALERTS = {
-    "large_purchase_threshold": ("large", "big", "purchase over", "purchases over", "spend"),
-    "online_transactions": ("online", "internet", "web"),
-    "payment_due": ("payment due", "due date", "due", "reminder"),
-    "balance_threshold": ("balance",),
+    "large_purchase_threshold": (
+        "large",
+        "big",
+        "purchase over",
+        "purchases over",
+        "spend",
+        "बड़ी",
+        "badi",
+        "bade",
+    ),
+    "online_transactions": ("online", "internet", "web", "ऑनलाइन"),
+    "payment_due": ("payment due", "due date", "due", "reminder", "ड्यू", "रिमाइंडर"),
+    "balance_threshold": ("balance", "बैलेंस"),
 }
-ALERT_NAMES = {
-    "large_purchase_threshold": "Large purchases",
-    "online_transactions": "Online transactions",
-    "payment_due": "Payment due reminders",
-    "balance_threshold": "Balance above an amount",
-}
+# In the order of the list the customer sees (phrase keys "alert_<key>", "ask_alert_<key>").
+ALERT_KEYS = ("large_purchase_threshold", "online_transactions", "payment_due", "balance_threshold")
 THRESHOLD_ALERTS = ("large_purchase_threshold", "balance_threshold")
-ON_WORDS = {"on", "enable", "yes", "start", "activate", "add"}
-OFF_WORDS = {"off", "disable", "no", "stop", "remove", "cancel"}
+ON_WORDS = fold_all(
+    {"on", "enable", "yes", "start", "activate", "add"} | {"चालू", "शुरू", "chalu", "chaalu", "shuru"}
+)
+OFF_WORDS = fold_all({"off", "disable", "no", "stop", "remove", "cancel"} | {"बंद", "band", "bandh"})
+# "nothing" to the question which alert to change; the Hindi hint invites "कुछ नहीं".
+NOTHING_SAID = fold_all(
+    {"nothing", "कुछ नहीं", "कुछ भी नहीं", "kuch nahi", "kuchh nahi", "kuch nahin", "kuch bhi nahi"}
+)
 
 
-def alert_lines(settings: dict[str, Any]) -> list[str]:
+def alert_lines(settings: dict[str, Any], language: str = ENGLISH) -> list[str]:
     lines = []
-    for key, label in ALERT_NAMES.items():
+    for key in ALERT_KEYS:
         value = settings.get(key)
-        if key in THRESHOLD_ALERTS:
-            state = f"on, above {money(value, settings.get('currency') or 'USD')}" if value else "off"
+        if key in THRESHOLD_ALERTS and value:
+            amount = money(value, settings.get("currency") or "USD")
+            state = phrase("alert_on_above", language, amount=amount)
         else:
-            state = "on" if value else "off"
-        lines.append(f"{label}: {state}")
+            state = phrase("alert_on" if value else "alert_off", language)
+        lines.append(f"{phrase(f'alert_{key}', language)}: {state}")
     return lines
+
+
+def says_nothing(text: str) -> bool:
+    """ "nothing", "कुछ नहीं", "kuch nahi" among the message's words."""
+    said = f" {' '.join(words(text))} "
+    return any(f" {nothing} " in said for nothing in NOTHING_SAID)
 
 
 def on_or_off(text: str) -> bool | None:
@@ -66,7 +89,7 @@ class ManageAlertsForm(TaskForm):
             reply = await turn.service.me("GET", "/alerts")
             current = reply.body if reply.status == 200 and isinstance(reply.body, dict) else {}
             turn.set(alerts_current=current)
-            turn.say("utter_alerts_current", alerts=bulleted(alert_lines(current)))
+            turn.say("utter_alerts_current", alerts=bulleted(alert_lines(current, turn.language)))
             said = turn.slot("alerts_said") or {}
             if said.get("choice"):
                 turn.set(alert_choice=said["choice"])
@@ -86,7 +109,7 @@ class ManageAlertsForm(TaskForm):
     async def validate_alert_choice(self, turn: Turn) -> bool:
         choice = parse_choice(turn.text, ALERTS)
         if choice is None:
-            if read_yes_no(turn.text) is False or "nothing" in words(turn.text):
+            if read_yes_no(turn.text) is False or says_nothing(turn.text):
                 turn.say("utter_alerts_unchanged")
                 turn.finish("declined")
                 return True
@@ -113,14 +136,16 @@ class ActionAskAlertValue(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         choice = tracker.get_slot("alert_choice")
+        language = language_of(tracker)
+        alert = phrase(f"ask_alert_{choice}" if choice in ALERT_KEYS else "ask_alert_unknown", language)
         if choice in THRESHOLD_ALERTS:
-            dispatcher.utter_message(response="utter_ask_alert_threshold", alert=ALERT_NAMES[choice].lower())
+            dispatcher.utter_message(response="utter_ask_alert_threshold", alert=alert)
         else:
-            dispatcher.utter_message(
-                response="utter_ask_alert_switch",
-                alert=ALERT_NAMES.get(choice, "this alert").lower(),
-                buttons=[{"title": "On", "payload": "on"}, {"title": "Off", "payload": "off"}],
-            )
+            buttons = [
+                {"title": phrase("on_button", language), "payload": "on"},
+                {"title": phrase("off_button", language), "payload": "off"},
+            ]
+            dispatcher.utter_message(response="utter_ask_alert_switch", alert=alert, buttons=buttons)
         return []
 
 
@@ -138,14 +163,14 @@ class ActionManageAlerts(TaskAction):
         if reply.status != 200 or not isinstance(reply.body, dict):
             turn.say("utter_service_error")
             return
-        turn.say("utter_alerts_changed", alerts=bulleted(alert_lines(reply.body)))
+        turn.say("utter_alerts_changed", alerts=bulleted(alert_lines(reply.body, turn.language)))
 
 
 # --- update_personal_details -------------------------------------------------------------------------
 DETAILS = {
-    "email": ("email", "e-mail", "mail address"),
-    "mailing_address": ("address", "moved", "moving", "postal", "home"),
-    "phone": ("phone", "mobile", "number", "cell"),
+    "email": ("email", "e-mail", "mail address", "ईमेल", "ई-मेल"),
+    "mailing_address": ("address", "moved", "moving", "postal", "home", "पता", "डाक", "घर"),
+    "phone": ("phone", "mobile", "number", "cell", "फ़ोन", "मोबाइल", "नंबर"),
 }
 
 
@@ -159,7 +184,9 @@ class UpdatePersonalDetailsForm(TaskForm):
 
     @staticmethod
     def choice_in(text: str) -> str | None:
-        if "email" in text.lower() or "e-mail" in text.lower():
+        # "ईमेल पता" (email address) names the email, though पता alone is the mailing address.
+        lowered = text.lower()
+        if "email" in lowered or "e-mail" in lowered or parse_choice(text, {"email": DETAILS["email"]}):
             return "email"
         return parse_choice(text, DETAILS)
 
@@ -206,12 +233,15 @@ class ActionAskDetailsConfirmed(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        what = "email address" if tracker.get_slot("detail_choice") == "email" else "mailing address"
+        language = language_of(tracker)
+        what = phrase(
+            "email_address" if tracker.get_slot("detail_choice") == "email" else "mailing_address", language
+        )
         dispatcher.utter_message(
             response="utter_ask_details_confirmed",
             what=what,
             value=tracker.get_slot("new_detail"),
-            buttons=[{"title": "Yes", "payload": AFFIRM_PAYLOAD}, {"title": "No", "payload": DENY_PAYLOAD}],
+            buttons=yes_no_buttons(language),
         )
         return []
 
@@ -240,7 +270,7 @@ class ActionUpdatePersonalDetails(TaskAction):
         field = turn.slot("detail_choice")
         reply = await turn.service.me("PATCH", "/profile", **{field: turn.slot("new_detail")})
         if reply.status == 200:
-            what = "email address" if field == "email" else "mailing address"
+            what = phrase("email_address" if field == "email" else "mailing_address", turn.language)
             turn.say("utter_details_changed", what=what)
         elif reply.error == "invalid_email":
             turn.say("utter_hint_new_detail")

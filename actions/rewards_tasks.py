@@ -15,10 +15,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.confirmation import AFFIRM_PAYLOAD, DENY_PAYLOAD
+from actions.confirmation import yes_no_buttons
+from actions.folding import DEVANAGARI_LETTERS, ascii_digits, fold, fold_all
 from actions.formatting import bulleted, money
+from actions.language import language_of
 from actions.parsing import words
+from actions.phrases import phrase
 from actions.task_form import TaskAction, TaskForm, Turn, confirmation, say_refused
+from localization.language import ENGLISH
 
 REDEEM_WORDS = (
     "redeem",
@@ -28,16 +32,28 @@ REDEEM_WORDS = (
     "spend my points",
     "spend points",
     "cash in",
+    # "पॉइंट्स रिडीम करें" (the Hindi summary's invitation), "पॉइंट्स इस्तेमाल करने हैं"
+    "रिडीम",
+    "पॉइंट्स इस्तेमाल",
+    "पॉइंट इस्तेमाल",
+    "points use",
+    "points istemal",
 )
-ALL_WORDS = {"all", "everything", "max", "maximum"}
+# "all", and the Hindi hint's "सभी"
+ALL_WORDS = fold_all(
+    {"all", "everything", "max", "maximum", "सभी", "सब", "सारे", "पूरे", "sab", "sabhi", "saare"}
+)
 # Words that name no option in particular ("gift card" is named by "gift").
 GENERIC_OPTION_WORDS = {"card", "the", "a", "for", "my", "points", "point", "redeem", "use", "on"}
 MAX_SAID_WORDS = 30
 
 
 def wants_redemption(text: str) -> bool:
-    lowered = text.lower()
-    return any(re.search(rf"\b{re.escape(phrase)}", lowered) for phrase in REDEEM_WORDS)
+    folded = fold(text)
+    return any(
+        re.search(rf"(?<![\w{DEVANAGARI_LETTERS}]){re.escape(fold(words_))}", folded)
+        for words_ in REDEEM_WORDS
+    )
 
 
 def parse_points(text: str) -> int | None:
@@ -45,7 +61,7 @@ def parse_points(text: str) -> int | None:
     found = {
         int(whole.replace(",", "")) * (1000 if thousands else 1)
         for whole, thousands in re.findall(
-            r"(?<![\d.$₹£€])(\d{1,3}(?:,\d{3})+|\d+)(\s?k\b)?(?![\d.])", text.lower()
+            r"(?<![\d.$₹£€])(\d{1,3}(?:,\d{3})+|\d+)(\s?k\b)?(?![\d.])", ascii_digits(text.lower())
         )
     }
     return found.pop() if len(found) == 1 else None
@@ -73,10 +89,10 @@ def affordable(rewards: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def option_price(option: dict[str, Any]) -> str:
-    """ "1,000 points = $6.00" """
+def option_price(option: dict[str, Any], language: str = ENGLISH) -> str:
+    """ "1,000 points = $6.00", "1,000 पॉइंट्स = $6.00" """
     step = int(option["points_needed"])
-    return f"{step:,} points = {worth(option, step)}"
+    return phrase("option_price", language, step=f"{step:,}", value=worth(option, step))
 
 
 def most_points(option: dict[str, Any], available: int) -> int:
@@ -192,7 +208,10 @@ class ActionAskRedeemOption(Action):
     ) -> list[EventType]:
         rewards = tracker.get_slot("rewards_current") or {"points": 0, "options": []}
         buttons = [
-            {"title": f"{option['name']} ({option_price(option)})", "payload": option["name"]}
+            {
+                "title": f"{option['name']} ({option_price(option, language_of(tracker))})",
+                "payload": option["name"],
+            }
             for option in affordable(rewards)
         ]
         dispatcher.utter_message(
@@ -225,7 +244,12 @@ class ActionAskRedeemPoints(Action):
             step=f"{option['points_needed']:,}",
             unit_value=worth(option, option["points_needed"]),
             points=f"{rewards['points']:,}",
-            buttons=[{"title": f"All I can ({most:,} points)", "payload": "all"}],
+            buttons=[
+                {
+                    "title": phrase("all_points_button", language_of(tracker), most=f"{most:,}"),
+                    "payload": "all",
+                }
+            ],
         )
         return []
 
@@ -247,7 +271,7 @@ class ActionAskRedemptionConfirmed(Action):
             option=option["name"],
             value=worth(option, points),
             left=f"{rewards['points'] - points:,}",
-            buttons=[{"title": "Yes", "payload": AFFIRM_PAYLOAD}, {"title": "No", "payload": DENY_PAYLOAD}],
+            buttons=yes_no_buttons(language_of(tracker)),
         )
         return []
 
@@ -267,7 +291,9 @@ class ActionShowRewards(TaskAction):
             turn.say("utter_service_error")
             return
         options = [
-            f"{option['name']}: from {int(option['points_needed']):,} points"
+            phrase(
+                "option_from", turn.language, name=option["name"], step=f"{int(option['points_needed']):,}"
+            )
             for option in reply.get("options") or []
         ]
         turn.say(

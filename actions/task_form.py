@@ -26,8 +26,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import identity
 from actions.confirmation import read_yes_no
-from actions.facts import fact_slots, load_issuer_config
-from actions.language import is_language_switch
+from actions.facts import fact_slots, load_issuer_config, translated_fact_slots
+from actions.folding import fold_all
+from actions.language import is_language_switch, language_of
 from actions.parsing import is_payload as parse_is_payload
 from actions.parsing import words
 from actions.region import region_slot_events
@@ -71,7 +72,20 @@ QUESTIONS = (
     "report_phishing",
     "bot_challenge",
 )
-EXIT_WORDS = {"stop", "cancel", "quit", "exit", "nevermind", "abort"}
+# A message of only these words ends the form; the Hindi answers invite "रुकें" and "एजेंट".
+# (Not "बंद": that is "off" to an alert question.)
+EXIT_WORDS = fold_all(
+    {"stop", "cancel", "quit", "exit", "nevermind", "abort"}
+    | {"रुकें", "रुको", "रुकिए", "रुक", "ruko", "ruk", "ruken", "rukiye", "bas", "बस"}
+)
+EXIT_FILLER = fold_all({"please", "it", "कृपया", "kripya", "यहीं", "yahin", "जी", "ji", "जाओ", "jao", "जाइए"})
+AGENT_WORDS = fold_all({"agent", "एजेंट"})
+# "एजेंट से बात करनी है", "agent se baat karo", "I want an agent": a person, asked for in words.
+AGENT_FILLER = fold_all(
+    """please i want an a to talk speak with me kripya mujhe muje kisi kisi se baat bat karo karni karna
+    karwao chahiye hai dijiye do कृपया मुझे किसी से बात करें करो करनी करना कराएँ कराइए चाहिए है
+    दीजिए दो जी ji""".split()  # noqa: SIM905 (easier to read as text)
+)
 CONFIDENT = 0.7
 MAX_RETRIES = 3
 
@@ -104,6 +118,11 @@ class Turn:
     @property
     def text(self) -> str:
         return (self.tracker.latest_message or {}).get("text") or ""
+
+    @property
+    def language(self) -> str:
+        """The answer language ("en", "hi"): values and buttons are worded in it."""
+        return language_of(self.tracker)
 
     @property
     def intent(self) -> tuple[str | None, float]:
@@ -258,10 +277,13 @@ class TaskForm(Action, metaclass=ABCMeta):
 
     def wants_out(self, turn: Turn, intent: str | None, confidence: float) -> bool:
         said = set(words(turn.text))
-        if (intent == "stop" and confidence >= 0.5) or (said and said <= EXIT_WORDS | {"please", "it"}):
+        # Only filler ("please", "जी") is not a way out: "जी" alone is a yes.
+        says_stop = bool(said & EXIT_WORDS) and said <= EXIT_WORDS | EXIT_FILLER
+        if (intent == "stop" and confidence >= 0.5) or says_stop:
             turn.finish("stopped")
             return True
-        if intent == "human_handoff" and confidence >= 0.5:
+        asks_for_agent = bool(said & AGENT_WORDS) and said <= AGENT_WORDS | AGENT_FILLER
+        if (intent == "human_handoff" and confidence >= 0.5) or asks_for_agent:
             turn.finish("handoff")
             return True
         return False
@@ -274,7 +296,9 @@ class TaskForm(Action, metaclass=ABCMeta):
             return False
         values = {event["name"]: event["value"] for event in events}
         turn.set(**values)
-        turn.say("utter_region_noted", region_name=values.get("region_name"))
+        # Passed with the response because the slot is set only after it: in the answer's language.
+        translated = translated_fact_slots(load_issuer_config(), values.get("region_code"), turn.language)
+        turn.say("utter_region_noted", region_name=translated.get("region_name", values.get("region_name")))
         return True
 
     def changes_subject(self, turn: Turn, intent: str | None, confidence: float) -> bool:
