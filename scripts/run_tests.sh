@@ -30,8 +30,10 @@ step "test stories (rasa test core --fail-on-prediction-errors)"
 .venv/bin/rasa test core --model models --stories tests/stories --out results/core \
   --fail-on-prediction-errors
 
-step "held-out NLU test set through the full pipeline, per topic"
-.venv/bin/python scripts/evaluate_nlu.py --examples tests/nlu/en --out results/nlu
+step "held-out NLU sets through the full pipeline: per set, language and topic; errors by cause"
+# One model load for every set under tests/nlu/; fails when a language misses 90% in scope or
+# 90% out-of-scope rejection. Details: results/nlu/summary.md and error_analysis.md.
+.venv/bin/python scripts/evaluate_nlu.py --root tests/nlu --out results/nlu
 
 step "pytest: units, and conversations against real servers"
 .venv/bin/pytest
