@@ -15,6 +15,7 @@ import asyncio
 import logging
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -41,30 +42,35 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--min-accuracy", type=float, default=0.90, help="in scope, per language")
     parser.add_argument("--min-rejection", type=float, default=0.90, help="out of scope, per language")
     parser.add_argument("--show-errors", action="store_true", help="print every wrong prediction")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="no model: re-score and re-tag the predictions.json of an earlier run in --out",
+    )
     return parser.parse_args()
 
 
 def main() -> int:
     args = arguments()
     logging.disable(logging.WARNING)
-    sets, notes = discover_sets(args.root, args.sets)
-    for note in notes:
-        print(f"note: {note}")
-    if not sets:
-        print(f"no held-out examples under {args.root}")
-        return 1
-    model = args.model or newest_model()
-    examples = [example for examples in sets.values() for example in examples]
-
-    started = time.monotonic()
-    predictions = asyncio.run(predict(model, examples))
-    run = report.Run(
-        model=model.name,
-        when=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        seconds=time.monotonic() - started,
-        targets=Targets(in_scope=args.min_accuracy, rejection=args.min_rejection),
-        notes=tuple(notes),
-    )
+    targets = Targets(in_scope=args.min_accuracy, rejection=args.min_rejection)
+    if args.reuse:
+        run, predictions = report.read_predictions(
+            (args.out / "predictions.json").read_text(encoding="utf-8")
+        )
+        run = replace(run, targets=targets)
+    else:
+        sets, notes = discover_sets(args.root, args.sets)
+        if not sets:
+            print(f"no held-out examples under {args.root}")
+            return 1
+        model = args.model or newest_model()
+        started = time.monotonic()
+        predictions = asyncio.run(
+            predict(model, [example for examples in sets.values() for example in examples])
+        )
+        when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        run = report.Run(model.name, when, time.monotonic() - started, targets, tuple(notes))
     tag_errors(predictions, Vocabulary(e.text for e in load_examples(args.training_data)))
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -72,7 +78,7 @@ def main() -> int:
     for language in sorted({p.language for p in predictions}):
         name = f"confusion_{language}.png"
         chosen = [p for p in predictions if p.language == language]
-        title = f"Held-out {LANGUAGE_NAMES.get(language, language)}: {len(chosen)} messages, {model.name}"
+        title = f"Held-out {LANGUAGE_NAMES.get(language, language)}: {len(chosen)} messages, {run.model}"
         plot_confusion(chosen, title, args.out / name)
         plots[language] = name
     (args.out / "predictions.json").write_text(report.predictions_json(predictions, run), encoding="utf-8")

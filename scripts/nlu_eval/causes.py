@@ -19,8 +19,8 @@ CAUSES = {
     "fees_charges": "fees, charges or interest words",
     "passcode_vs_code": "passcode/PIN/fingerprint/password vs code/OTP wording on a sign-in or PIN topic",
     "long_or_multi": "long message, several sentences or two requests",
-    "misspelling": "misspelling (an unseen word close to a training word)",
-    "unseen_word": "word absent from the training data (nothing close)",
+    "misspelling": "misspelling (an unseen word a letter or two from a training word)",
+    "unseen_word": "word absent from the training data (a new word, or a new form of a training word)",
     "out_of_scope_accepted": "out of scope, yet taken for a topic",
     "rejected_by_fallback": "in scope, rejected by the fallback (low confidence)",
     "taken_as_out_of_scope": "in scope, predicted out_of_scope",
@@ -96,15 +96,34 @@ def sentence_count(text: str) -> int:
     return sum(1 for part in SENTENCE_END.split(text.strip()) if len(tokens(part)) >= 2)
 
 
+# Endings stripped to see a new form of a known word (rejects / rejected, chose / chosen) as such
+# rather than as a misspelling.
+ENDINGS = ("ing", "ed", "es", "en", "er", "ly", "s", "n", "d")
+
+
+def stem(word: str) -> str:
+    for ending in ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            word = word[: -len(ending)]
+            break
+    return word.removesuffix("e")
+
+
 class Vocabulary:
     """The words of the training examples, to tell a misspelling from a word the data never had."""
 
     def __init__(self, texts: Iterable[str]) -> None:
         self.words = {word for text in texts for word in tokens(text)}
         self._sorted = sorted(self.words)
+        self._stems = {stem(word): word for word in self._sorted}
 
     def unseen(self, words: list[str]) -> list[str]:
         return [w for w in dict.fromkeys(words) if w not in self.words and not any(c.isdigit() for c in w)]
+
+    def form_of(self, word: str) -> str | None:
+        """The training word an unseen word is another form of (same stem), if any."""
+        root = stem(word)
+        return root if root in self.words else self._stems.get(root)  # accessing: access, itself a word
 
     def closest(self, word: str) -> str | None:
         """The training word a misspelling most likely meant (difflib ratio at least 0.8)."""
@@ -136,11 +155,12 @@ def tag(prediction: Prediction, vocabulary: Vocabulary) -> tuple[list[str], dict
         causes.append("long_or_multi")
     misspelt, new = [], []
     for word in vocabulary.unseen(words):
-        meant = vocabulary.closest(word)
+        form_of = vocabulary.form_of(word)
+        meant = None if form_of else vocabulary.closest(word)
         if meant:
             misspelt.append(f"{word}→{meant}")
         else:
-            new.append(word)
+            new.append(f"{word} (form of {form_of})" if form_of else word)
     if misspelt:
         causes.append("misspelling")
         details["misspelling"] = ", ".join(misspelt)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scripts.nlu_eval.scoring import Prediction
+from scripts.nlu_eval.scoring import OUT_OF_SCOPE, REJECTIONS, Prediction
 
 
 def confusion_counts(predictions: list[Prediction]) -> tuple[list[str], list[list[int]]]:
@@ -35,7 +35,8 @@ def plot_confusion(predictions: list[Prediction], title: str, path: Path) -> Non
     axes.set_ylabel("expected")
     axes.set_title(title, fontsize=10)
     for row, col in zip(*np.nonzero(matrix), strict=True):
-        off_diagonal = row != col
+        # Out of scope answered with a fallback is right too: only wrong cells are red.
+        wrong = row != col and not (labels[row] == OUT_OF_SCOPE and labels[col] in REJECTIONS)
         axes.text(
             col,
             row,
@@ -43,8 +44,8 @@ def plot_confusion(predictions: list[Prediction], title: str, path: Path) -> Non
             ha="center",
             va="center",
             fontsize=6,
-            color="red" if off_diagonal else ("white" if shares[row, col] > 0.6 else "black"),
-            fontweight="bold" if off_diagonal else "normal",
+            color="red" if wrong else ("white" if shares[row, col] > 0.6 else "black"),
+            fontweight="bold" if wrong else "normal",
         )
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -85,8 +85,9 @@ def console(predictions: list[Prediction], run: Run, show_errors: bool) -> str:
     return "\n".join(lines)
 
 
-def markdown_table(header: list[str], rows: list[list[str]]) -> list[str]:
-    aligns = ["---"] + ["---:"] * (len(header) - 1)
+def markdown_table(header: list[str], rows: list[list[str]], text_columns: int = 1) -> list[str]:
+    """Text columns (the first few) left, numbers right."""
+    aligns = ["---"] * text_columns + ["---:"] * (len(header) - text_columns)
     return ["| " + " | ".join(header) + " |", "| " + " | ".join(aligns) + " |"] + [
         "| " + " | ".join(row) + " |" for row in rows
     ]
@@ -97,8 +98,8 @@ def heading(title: str, run: Run, predictions: list[Prediction]) -> list[str]:
         f"# {title}",
         "",
         f"Model `{run.model}`, {run.when}; {len(predictions)} held-out messages in "
-        f"{len({p.set_name for p in predictions})} sets, parsed in {run.seconds:.0f} s. Written by "
-        "`scripts/evaluate_nlu.py`.",
+        f"{len({p.set_name for p in predictions})} sets, loaded and parsed in {run.seconds:.0f} s. "
+        "Written by `scripts/evaluate_nlu.py`.",
         "",
         *[f"- Note: {note}" for note in run.notes],
         *([""] if run.notes else []),
@@ -124,9 +125,8 @@ def summary(predictions: list[Prediction], run: Run, plots: dict[str, str]) -> s
         rows.append(
             [LANGUAGE_NAMES.get(language, language), sets, str(score.in_scope), str(score.rejection), verdict]
         )
-    lines += markdown_table(
-        ["language", "sets", "in scope understood", "out of scope rejected", "verdict"], rows
-    )
+    header = ["language", "sets", "in scope understood", "out of scope rejected", "verdict"]
+    lines += markdown_table(header, rows, text_columns=2)
     lines += ["", "## Per set", ""]
     lines += markdown_table(
         ["set", "language", "in scope understood", "out of scope rejected"],
@@ -134,6 +134,7 @@ def summary(predictions: list[Prediction], run: Run, plots: dict[str, str]) -> s
             [name, language_of_set(predictions, name), str(s.in_scope), str(s.rejection)]
             for name, s in by_set(predictions).items()
         ],
+        text_columns=2,
     )
     lines += ["", "## Per topic (right/total per language; `out_of_scope` counts rejections)", ""]
     lines += markdown_table(*topic_table(predictions))
@@ -156,7 +157,7 @@ def confusion_rows(predictions: list[Prediction]) -> list[str]:
         rows.append([expected, predicted, *[str(per.get(lang, "")) for lang in languages], str(count)])
     if not rows:
         return ["No errors."]
-    return markdown_table(["expected", "predicted", *languages, "all"], rows)
+    return markdown_table(["expected", "predicted", *languages, "all"], rows, text_columns=2)
 
 
 def error_analysis(predictions: list[Prediction], run: Run) -> str:
@@ -201,6 +202,19 @@ def error_analysis(predictions: list[Prediction], run: Run) -> str:
 
 def predictions_json(predictions: list[Prediction], run: Run) -> str:
     records = [{**asdict(p), "right": p.right} for p in predictions]
-    return json.dumps(
-        {"model": run.model, "when": run.when, "predictions": records}, indent=1, ensure_ascii=False
-    )
+    document = {"model": run.model, "when": run.when, "seconds": round(run.seconds, 1), "notes": run.notes}
+    return json.dumps({**document, "predictions": records}, indent=1, ensure_ascii=False)
+
+
+def read_predictions(text: str) -> tuple[Run, list[Prediction]]:
+    """An earlier run back, to re-score and re-tag without the model (rightness and causes recomputed)."""
+    document = json.loads(text)
+    fields = ("set_name", "language", "expected", "predicted", "confidence", "text")
+    predictions = [
+        Prediction(**{k: record[k] for k in fields}, ranking=[tuple(r) for r in record["ranking"]])
+        for record in document["predictions"]
+    ]
+    notes = tuple(document.get("notes", ()))
+    return Run(
+        document["model"], document["when"], document.get("seconds", 0.0), Targets(), notes
+    ), predictions

@@ -9,7 +9,7 @@ import pytest
 from scripts.nlu_eval.causes import Vocabulary, sentence_count, tag, tag_errors, tokens
 from scripts.nlu_eval.heldout import discover_sets, language_of, load_examples, plain_text
 from scripts.nlu_eval.predict import topic_of
-from scripts.nlu_eval.report import Run, error_analysis, summary
+from scripts.nlu_eval.report import Run, error_analysis, predictions_json, read_predictions, summary
 from scripts.nlu_eval.scoring import Prediction, Targets, by_language, by_set, shortfalls, top_confusions
 
 VOCABULARY = Vocabulary(
@@ -184,3 +184,22 @@ def test_held_out_files_load_plain_text_and_missing_sets_are_noted(tmp_path: Pat
     assert any("`hinglish` skipped" in n and "missing" in n for n in notes)
     assert load_examples(tmp_path / "missing") == []
     assert plain_text('- pay [5]{"entity": "amount"} now') == "pay 5 now"
+
+
+def test_a_new_form_of_a_training_word_is_no_misspelling():
+    vocabulary = Vocabulary(["the site rejected my login", "I have chosen a user id", "access"])
+    found, details = tag(wrong("site rejects my login"), vocabulary)
+    assert "misspelling" not in found and details["unseen_word"] == "rejects (form of rejected)"
+    assert tag(wrong("I chose a user id"), vocabulary)[1]["unseen_word"] == "chose (form of chosen)"
+    assert tag(wrong("accessing it"), vocabulary)[1]["unseen_word"] == "accessing (form of access), it"
+
+
+def test_a_written_run_reads_back_for_re_scoring_without_the_model():
+    items = predictions()
+    tag_errors(items, VOCABULARY)
+    run = Run(model="m.tar.gz", when="now", seconds=3.0, targets=Targets(), notes=("n",))
+    again_run, again = read_predictions(predictions_json(items, run))
+    assert again_run.model == "m.tar.gz" and again_run.notes == ("n",)
+    assert [(p.expected, p.predicted, p.right) for p in again] == [
+        (p.expected, p.predicted, p.right) for p in items
+    ]
