@@ -14,7 +14,8 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup run shell train test lint typecheck validate bench audit lock clean chromium postgresql
+.PHONY: help setup run shell train test lint typecheck validate bench audit lock clean chromium postgresql \
+	nlu-crossval
 
 help:
 	@echo "make run    - set up, train if needed, start every service (Ctrl-C stops them)"
@@ -22,6 +23,7 @@ help:
 	@echo "make shell  - chat in the terminal"
 	@echo "make train  - train the model only"
 	@echo "make bench  - benchmark against a stock 'rasa init' assistant"
+	@echo "make nlu-crossval - cross-validate the NLU pipeline on the training data (CV_FOLDS=3)"
 	@echo "make audit  - pip-audit over requirements.lock (reports; fails only on unaccepted advisories)"
 
 # --- set-up -------------------------------------------------------------------------------
@@ -111,6 +113,18 @@ test: train chromium postgresql
 
 bench: train
 	source scripts/env.sh && $(BIN)/python scripts/bench.py
+
+# NLU cross-validation on the training data alone (the held-out sets stay unseen): trains and parses
+# CV_FOLDS times, so it takes a while (see docs/nlu.md); Rasa's intent report, confusion matrix and
+# histogram, and a summary.md with the time, go to results/crossval/.
+CV_FOLDS ?= 3
+nlu-crossval: | setup
+	rm -rf results/crossval && mkdir -p results/crossval
+	started=$$(date +%s); \
+	$(RASA) test nlu --nlu data/nlu --domain domain --config config.yml --cross-validation \
+	  --folds $(CV_FOLDS) --out results/crossval && \
+	$(BIN)/python scripts/crossval_summary.py --out results/crossval --folds $(CV_FOLDS) \
+	  --seconds $$(( $$(date +%s) - started ))
 
 # pip-audit clashes with the lock (CacheControl), so it gets its own virtualenv on the machine's
 # Python 3.11, pinned by requirements-tools.lock.

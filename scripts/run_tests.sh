@@ -30,8 +30,13 @@ step "test stories (rasa test core --fail-on-prediction-errors)"
 .venv/bin/rasa test core --model models --stories tests/stories --out results/core \
   --fail-on-prediction-errors
 
-step "held-out NLU test set through the full pipeline, per topic"
-.venv/bin/python scripts/evaluate_nlu.py --examples tests/nlu/en --out results/nlu
+step "held-out NLU sets through the full pipeline: per set, language and topic; errors by cause"
+# One model load for every set under tests/nlu/; fails when a language misses 90% in scope or
+# 90% out-of-scope rejection. Details: results/nlu/summary.md and error_analysis.md.
+# Hindi and Hinglish have not reached the 90%/90% targets yet (issue 9): below them is reported,
+# below these floors fails.
+.venv/bin/python scripts/evaluate_nlu.py --root tests/nlu --out results/nlu --floor hi=0.82/0.60 \
+  --floor hinglish=0.86/0.78
 
 step "pytest: units, and conversations against real servers"
 .venv/bin/pytest
