@@ -146,9 +146,11 @@ class SecondRequestDetector(GraphComponent):
         try:
             with model_storage.read_from(resource) as model_dir:
                 path = model_dir / FILE_NAME
-                # Only the scikit-learn and numpy types this component itself saved.
+                # Only the scikit-learn, numpy and scipy types this component itself saved.
                 untrusted = sio.get_untrusted_types(file=path)
-                allowed = [name for name in untrusted if name.startswith(("sklearn.", "numpy."))]
+                allowed = [
+                    name for name in untrusted if name.startswith(("sklearn.", "numpy.", "scipy.sparse."))
+                ]
                 if len(allowed) != len(untrusted):
                     raise ValueError(f"unexpected types in {path}: {set(untrusted) - set(allowed)}")
                 component.pipeline = sio.load(path, trusted=allowed)
@@ -174,12 +176,14 @@ class SecondRequestDetector(GraphComponent):
             found = two_requests(clause_topics, intent, self.config["threshold"])
             if found is None:
                 continue
-            first, (second, confidence) = found
+            (first, first_confidence), (second, confidence) = found
             if first != intent:
-                ranking = message.get(INTENT_RANKING_KEY) or []
-                first_ranked = next((item for item in ranking if item["name"] == first), None)
-                confidence_of_first = first_ranked["confidence"] if first_ranked else confidence
-                message.set(INTENT, {"name": first, "confidence": confidence_of_first}, add_to_output=True)
+                # The clause's own confidence: DIET's for this topic may be low for a whole
+                # message that asks for two things, and the fallback would then refuse it.
+                chosen = {"name": first, "confidence": round(first_confidence, 4)}
+                ranking = [item for item in message.get(INTENT_RANKING_KEY) or [] if item["name"] != first]
+                message.set(INTENT, chosen, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
             message.set(
                 SECOND_REQUEST_KEY, {"name": second, "confidence": round(confidence, 4)}, add_to_output=True
             )

@@ -57,3 +57,38 @@ def test_no_offer_before_the_region_question_or_for_a_single_request():
     single = {"text": "Download the app."}
     offer_second_request(single, "utter_mobile_app", Parsed("mobile_app", None), "en")
     assert single == {"text": "Download the app."}
+
+
+def test_the_clause_classifier_is_trained_saved_loaded_and_used(tmp_path):
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from nlu_components.second_request import SecondRequestDetector
+
+    examples = {
+        "freeze_card": ["freeze my card", "please freeze the card", "block my card for now", "pause my card"],
+        "replace_card": [
+            "send me a new card",
+            "I need a replacement card",
+            "order a new card",
+            "new card please",
+        ],
+        "check_balance": ["what is my balance", "how much do I owe", "show my balance", "balance please"],
+    }
+    data = TrainingData(
+        [Message.build(text, intent) for intent, texts in examples.items() for text in texts * 3]
+    )
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("clauses")
+    context = ExecutionContext(GraphSchema({}), "test")
+    SecondRequestDetector.create({"min_df": 1}, storage, resource, context).train(data)
+    loaded = SecondRequestDetector.load({}, storage, resource, context)
+    assert loaded.pipeline is not None  # a model that cannot be loaded would silently detect nothing
+    message = Message.build("freeze my card and send me a new card")
+    message.set("intent", {"name": "replace_card", "confidence": 0.6})
+    loaded.process([message])
+    assert message.get("intent")["name"] == "freeze_card"
+    assert message.get("second_request")["name"] == "replace_card"
