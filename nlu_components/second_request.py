@@ -177,13 +177,15 @@ class SecondRequestDetector(GraphComponent):
             if found is None:
                 continue
             (first, first_confidence), (second, confidence) = found
-            if first != intent:
-                # The clause's own confidence: DIET's for this topic may be low for a whole
-                # message that asks for two things, and the fallback would then refuse it.
-                chosen = {"name": first, "confidence": round(first_confidence, 4)}
-                ranking = [item for item in message.get(INTENT_RANKING_KEY) or [] if item["name"] != first]
-                message.set(INTENT, chosen, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
+            # The first request leads the ranking with the whole message's confidence, and the
+            # second (reported on its own) no longer competes with it: a message asking for two
+            # things is not ambiguous, and the fallback must not refuse it as if it were.
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            top = max([first_confidence, *(float(item["confidence"]) for item in ranking[:1])])
+            chosen = {"name": first, "confidence": round(top, 4)}
+            others = [item for item in ranking if item["name"] not in (first, second)]
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [chosen, *others], add_to_output=True)
             message.set(
                 SECOND_REQUEST_KEY, {"name": second, "confidence": round(confidence, 4)}, add_to_output=True
             )
