@@ -77,7 +77,7 @@ def two_requests(
 class SecondRequestDetector(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"threshold": 0.55, "alpha": 1e-5, "epochs": 20}
+        return {"threshold": 0.55, "min_diet_confidence": 0.6, "alpha": 1e-5, "epochs": 20}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
         self.config = {**self.get_default_config(), **config}
@@ -176,12 +176,16 @@ class SecondRequestDetector(GraphComponent):
             found = two_requests(clause_topics, intent, self.config["threshold"])
             if found is None:
                 continue
-            (first, first_confidence), (second, confidence) = found
-            # The first request leads the ranking with the whole message's confidence, and the
-            # second (reported on its own) no longer competes with it: a message asking for two
-            # things is not ambiguous, and the fallback must not refuse it as if it were.
+            (first, _), (second, confidence) = found
+            # DIET must itself be sure the message is ours: a message it doubts (an unrelated
+            # question with an "and") is left to the fallback as it is.
             ranking = message.get(INTENT_RANKING_KEY) or []
-            top = max([first_confidence, *(float(item["confidence"]) for item in ranking[:1])])
+            top = float((message.get(INTENT) or {}).get("confidence") or 0.0)
+            if top < self.config["min_diet_confidence"]:
+                continue
+            # The first request leads the ranking with DIET's confidence, and the second
+            # (reported on its own) no longer competes with it: asking for two things is not
+            # being ambiguous.
             chosen = {"name": first, "confidence": round(top, 4)}
             others = [item for item in ranking if item["name"] not in (first, second)]
             message.set(INTENT, chosen, add_to_output=True)
