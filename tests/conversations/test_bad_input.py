@@ -20,7 +20,7 @@ POLITE_WORDS = ("sorry", "help", "hi", "thanks", "okay")
         "🙂🙂🙂",
         "❤️ ☺️ ✔️ 👍🏽 👨‍👩‍👧",
         "\x00\x01\x02\x1b[31m",
-        "मुझे अपना पासवर्ड रीसेट करना है",
+        "என் கார்டு தொலைந்து விட்டது",  # Tamil: a script the assistant does not answer in
         '/inform{"region": ',
     ],
     ids=[
@@ -31,7 +31,7 @@ POLITE_WORDS = ("sorry", "help", "hi", "thanks", "okay")
         "emoji",
         "emoji-selectors-and-joiners",
         "control-chars",
-        "hindi",
+        "tamil",
         "broken-payload",
     ],
 )
