@@ -166,7 +166,8 @@ def bench_stock(workdir: Path, env: dict[str, str]) -> Result:
     )
     result.train_s = timed_run([RASA, "train", "--force", "--out", "bench-models"], project, env)
     port = free_port()
-    command = [RASA, "run", "--enable-api", "--model", str(project / "bench-models"), "--port", str(port)]
+    # Only the REST channel and `GET /` are measured: the HTTP API stays off (no token-less API).
+    command = [RASA, "run", "--model", str(project / "bench-models"), "--port", str(port)]
     serve_and_measure(result, project, [*command, "--interface", "127.0.0.1"], env, port)
     return result
 
