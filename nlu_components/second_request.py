@@ -1,15 +1,15 @@
 """Messages that ask for two things ("freeze my card and send me a new one").
 
 The message's topic should be the FIRST request; the second is offered once the first is done.
-DIET reads the whole message and may name either. This component splits the message into
+The intent classifier reads the whole message and may name either. This component splits the message into
 clauses at the words that join requests ("and", "also", "then", "aur", "फिर", a full stop …),
 classifies each clause with a small classifier of its own (character n-grams and a linear model
 trained by SGD on the same examples in a few seconds; a clause is short, which is what this
-classifier is good at), and when two clauses confidently ask for two different topics, one of which is DIET's
-answer, it makes the first clause's topic the intent and adds `second_request` {name,
-confidence} to the parse result. Anything less certain leaves DIET's answer alone.
+classifier is good at), and when two clauses confidently ask for two different topics, one of which is the
+classifier's answer, it makes the first clause's topic the intent and adds `second_request` {name,
+confidence} to the parse result. Anything less certain leaves the classifier's answer alone.
 
-Runs after DIET and before the fallback (config.yml).
+Runs after the intent classifier and before the fallback (config.yml).
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu_components import sklearn_storage
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +64,7 @@ def two_requests(
     clause_topics: list[tuple[str, float]], intent: str | None, threshold: float
 ) -> tuple[tuple[str, float], tuple[str, float]] | None:
     """((first topic, confidence), (second topic, confidence)) when two clauses confidently ask
-    for different requests and DIET named one of them; None otherwise."""
+    for different requests and the classifier named one of them; None otherwise."""
     confident = [(topic, p) for topic, p in clause_topics if p >= threshold and topic not in NOT_REQUESTS]
     topics: list[tuple[str, float]] = []
     for topic, p in confident:
@@ -77,7 +79,7 @@ def two_requests(
 class SecondRequestDetector(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"threshold": 0.55, "min_diet_confidence": 0.6, "alpha": 1e-5, "epochs": 20}
+        return {"threshold": 0.55, "min_confidence": 0.6, "alpha": 1e-5, "epochs": 20}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
         self.config = {**self.get_default_config(), **config}
@@ -126,10 +128,7 @@ class SecondRequestDetector(GraphComponent):
         return self._resource
 
     def persist(self) -> None:
-        import skops.io as sio
-
-        with self._model_storage.write_to(self._resource) as model_dir:
-            sio.dump(self.pipeline, model_dir / FILE_NAME)
+        sklearn_storage.dump(self.pipeline, self._model_storage, self._resource, FILE_NAME)
 
     @classmethod
     def load(
@@ -140,22 +139,11 @@ class SecondRequestDetector(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> SecondRequestDetector:
-        import skops.io as sio
-
         component = cls(config, model_storage, resource)
         try:
-            with model_storage.read_from(resource) as model_dir:
-                path = model_dir / FILE_NAME
-                # Only the scikit-learn, numpy and scipy types this component itself saved.
-                untrusted = sio.get_untrusted_types(file=path)
-                allowed = [
-                    name for name in untrusted if name.startswith(("sklearn.", "numpy.", "scipy.sparse."))
-                ]
-                if len(allowed) != len(untrusted):
-                    raise ValueError(f"unexpected types in {path}: {set(untrusted) - set(allowed)}")
-                component.pipeline = sio.load(path, trusted=allowed)
+            component.pipeline = sklearn_storage.load(model_storage, resource, FILE_NAME)
         except ValueError as error:
-            logger.warning("second-request detector not loaded (%s); messages keep DIET's topic", error)
+            logger.warning("second-request detector not loaded (%s); messages keep their topic", error)
         return component
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -177,13 +165,16 @@ class SecondRequestDetector(GraphComponent):
             if found is None:
                 continue
             (first, _), (second, confidence) = found
-            # DIET must itself be sure the message is ours: a message it doubts (an unrelated
-            # question with an "and") is left to the fallback as it is.
+            # The classifier must itself be sure the message is ours, with most of its confidence
+            # on the two requests: a message it doubts (an unrelated question with an "and") is
+            # left to the fallback as it is.
             ranking = message.get(INTENT_RANKING_KEY) or []
-            top = float((message.get(INTENT) or {}).get("confidence") or 0.0)
-            if top < self.config["min_diet_confidence"]:
+            confidences = {item["name"]: float(item["confidence"]) for item in ranking}
+            confidences.setdefault(intent, float((message.get(INTENT) or {}).get("confidence") or 0.0))
+            top = confidences.get(first, 0.0) + confidences.get(second, 0.0)
+            if top < self.config["min_confidence"]:
                 continue
-            # The first request leads the ranking with DIET's confidence, and the second
+            # The first request leads the ranking with the confidence on both, and the second
             # (reported on its own) no longer competes with it: asking for two things is not
             # being ambiguous.
             chosen = {"name": first, "confidence": round(top, 4)}
