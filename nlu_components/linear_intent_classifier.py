@@ -2,13 +2,14 @@
 
 Features: TF-IDF of character n-grams (typos, word forms, Devanagari and Hinglish spellings),
 TF-IDF of words and word pairs, and the MiniLM sentence vector from the featurizer before it
-(meaning: unseen wording of a known request). A multinomial logistic regression over them.
+(meaning: unseen wording of a known request). A logistic regression over them, fitted by
+stochastic gradient descent (a fixed seed: every training gives the same model).
 A Devanagari message is read together with its Latin spelling (romanize.py), so Hindi shares
 what the Hinglish and English examples teach.
 
 Measured against DIET on the held-out sets (docs/nlu.md): more messages understood in every
 language, more out-of-scope messages rejected, the same result on every training (no random
-initialisation), and it trains in about a minute on 2 cores where DIET needed about nine.
+initialisation), and it trains in about 20 seconds on 2 cores where DIET needed about nine.
 
 The output is what DIET's is: `intent` {name, confidence} and `intent_ranking`, so the
 fallback, the second-request detector and the dialogue read it unchanged.
@@ -57,12 +58,14 @@ class LinearIntentClassifier(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {
-            "C": 20.0,  # weak regularisation: chosen by 3-fold cross-validation on the training data
+            # Weak regularisation (C=20 over ~7,000 examples), chosen by 3-fold cross-validation
+            # on the training data; 30 passes over the data.
+            "alpha": 7e-6,
+            "epochs": 30,
             "sentence_weight": 1.0,  # the sentence vector's scale against the TF-IDF features
             "char_ngrams": [1, 4],
             "word_ngrams": [1, 2],
             "ranking_length": 10,
-            "max_iter": 3000,
         }
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
@@ -108,7 +111,7 @@ class LinearIntentClassifier(GraphComponent):
 
     # --- training ----------------------------------------------------------------------------
     def train(self, training_data: TrainingData) -> Resource:
-        from sklearn.linear_model import LogisticRegression
+        from sklearn.linear_model import SGDClassifier
 
         examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
         if len({m.get(INTENT) for m in examples}) < 2:
@@ -121,7 +124,13 @@ class LinearIntentClassifier(GraphComponent):
         first_vector = sentence_vector(examples[0])
         sentence_size = 0 if first_vector is None else first_vector.size
         self.model = {"chars": chars, "words": words, "sentence_size": sentence_size}
-        classifier = LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"])
+        classifier = SGDClassifier(
+            loss="log_loss",
+            alpha=self.config["alpha"],
+            max_iter=self.config["epochs"],
+            tol=None,
+            random_state=42,
+        )
         classifier.fit(self._features(examples), [m.get(INTENT) for m in examples])
         self.model["classifier"] = classifier
         sklearn_storage.dump(self.model, self._model_storage, self._resource, FILE_NAME)
