@@ -22,8 +22,10 @@ from sanic.request import Request
 from common.client_address import client_address, client_key, parse_trusted_proxies
 from common.rate_limits import MemoryRateLimiter, RateLimiter
 from common.settings import RasaServerSettings, secret
+from localization import texts
+from localization.language import ENGLISH
 
-SLOW_DOWN = "You're sending messages faster than I can read them. Please wait a few seconds and try again."
+SLOW_DOWN = texts.SLOW_DOWN[ENGLISH]  # in the language of the message: localization/texts.py
 CLIENT_KEY = "client_key"
 
 

@@ -24,9 +24,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.conversations import NamespacedOutput, namespaced
-from channels.guard import SLOW_DOWN, chat_guard
+from channels.guard import chat_guard
 from channels.message_hygiene import EMPTY_MESSAGE_PAYLOAD, screen_message
 from common.settings import channel_variables
+from localization import texts
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +98,8 @@ def screened(on_new_message: OnNewMessage, channel: str) -> OnNewMessage:
         message.sender_id = namespaced(channel, message.sender_id)
         message.output_channel = NamespacedOutput(message.output_channel, channel)
         if not await chat_guard().allow(message.sender_id):
-            await say(message.output_channel, message.sender_id, SLOW_DOWN, channel)
+            slow_down = texts.for_message(texts.SLOW_DOWN, message.text or "")
+            await say(message.output_channel, message.sender_id, slow_down, channel)
             return
         for warning in warnings:
             await say(message.output_channel, message.sender_id, warning, channel)

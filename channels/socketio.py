@@ -41,34 +41,33 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from channels.conversations import NamespacedOutput, log_id, namespaced, platform_id
-from channels.guard import SLOW_DOWN, chat_guard
+from channels.guard import chat_guard
 from channels.message_hygiene import EMPTY_MESSAGE_PAYLOAD, screen_message
 from common.settings import secret
+from localization import texts
 
 logger = logging.getLogger(__name__)
 
 SESSION_SECRET_SALT = "widget-session"
 # While waiting for a person, these take the customer out of the queue, back to the assistant.
-LEAVE_QUEUE = {"cancel", "stop", "quit", "exit", "leave the queue", "back to the assistant", "never mind"}
+LEAVE_QUEUE = {
+    *("cancel", "stop", "quit", "exit", "leave the queue", "back to the assistant", "never mind"),
+    *("कैंसल", "रद्द", "रद्द करो", "रुको", "असिस्टेंट पर वापस"),
+}
 MAX_AGENT_TEXT = 2000
 MAX_PACKET_BYTES = 64 * 1024
 
 
-def handoff_notice(handoff: dict[str, Any]) -> str:
-    """What the customer is told when their message went to the handoff case ("" = nothing)."""
+def handoff_notice(handoff: dict[str, Any], message: str = "") -> str:
+    """What the customer is told when their message went to the handoff case ("" = nothing),
+    in the language of their message."""
     status = handoff.get("status")
     if status == "waiting":
         position, wait = handoff.get("position") or 1, handoff.get("estimated_wait_minutes") or 1
-        return (
-            f"Your message is with the team. You're number {position} in the queue "
-            f"(about {wait} minutes); a colleague will reply here. "
-            'To go back to the assistant instead, type "cancel".'
-        )
+        return texts.for_message(texts.HANDOFF_WAITING, message).format(position=position, wait=wait)
     if status == "message_left":
-        return (
-            f"Thanks, your message is saved for the team with reference {handoff.get('reference')}. "
-            "They'll get back to you when they're available. Anything else, just ask me."
-        )
+        reference = handoff.get("reference")
+        return texts.for_message(texts.HANDOFF_MESSAGE_LEFT, message).format(reference=reference)
     return ""
 
 
@@ -223,7 +222,8 @@ class SocketIOChannel(InputChannel):
             conversation = namespaced(self.name(), session_id)
             output = SocketIOOutput(sio, self.bot_message_evt)
             if not await self.guard.allow(conversation, state.get("client_key")):
-                await output.send_text_message(session_id, SLOW_DOWN)
+                typed = data["message"] if isinstance(data.get("message"), str) else ""
+                await output.send_text_message(session_id, texts.for_message(texts.SLOW_DOWN, typed))
                 return
             message = data.get("message")
             text, warnings = screen_message(message if isinstance(message, str) else "")
@@ -231,14 +231,14 @@ class SocketIOChannel(InputChannel):
             for warning in warnings:
                 await output.send_text_message(session_id, warning)
             if text.strip(" .!").lower() in LEAVE_QUEUE and await self.leave_queue(conversation):
-                notice = "You've left the queue and you're back with the assistant. What can I do for you?"
+                notice = texts.for_message(texts.LEFT_QUEUE, text)
                 await sio.emit(self.bot_message_evt, {"text": notice, "notice": True}, room=session_id)
                 return
             handoff = await self.to_handoff(conversation, text)
             if handoff is not None:
                 # With a person (or leaving them a message): the assistant stays quiet. An empty
                 # line still tells the widget that the message arrived (it stops "typing").
-                notice = handoff_notice(handoff)
+                notice = handoff_notice(handoff, text)
                 await sio.emit(self.bot_message_evt, {"text": notice, "notice": True}, room=session_id)
                 return
             try:

@@ -23,3 +23,34 @@ CARD_NUMBER_WARNING = {
 def for_message(lines: dict[str, str], message: str) -> str:
     """The line in the language the message is written in (English when unsure)."""
     return lines.get(script_language(message) or ENGLISH, lines[ENGLISH])
+
+
+SLOW_DOWN = {
+    ENGLISH: "You're sending messages faster than I can read them. Please wait a few seconds and try again.",
+    HINDI: "आप इतनी तेज़ी से संदेश भेज रहे हैं कि मैं पढ़ नहीं पा रहा। कृपया कुछ सेकंड रुककर फिर भेजें।",
+}
+LEFT_QUEUE = {
+    ENGLISH: "You've left the queue and you're back with the assistant. What can I do for you?",
+    HINDI: "आप कतार से निकल गए हैं और फिर से असिस्टेंट के साथ हैं। बताइए, मैं क्या मदद करूँ?",
+}
+HANDOFF_WAITING = {
+    ENGLISH: (
+        "Your message is with the team. You're number {position} in the queue "
+        "(about {wait} minutes); a colleague will reply here. "
+        'To go back to the assistant instead, type "cancel".'
+    ),
+    HINDI: (
+        "आपका संदेश टीम तक पहुँच गया है। कतार में आपका नंबर {position} है (लगभग {wait} मिनट); "
+        'हमारे सहयोगी यहीं जवाब देंगे। इसके बजाय असिस्टेंट पर लौटने के लिए "कैंसल" लिखें।'
+    ),
+}
+HANDOFF_MESSAGE_LEFT = {
+    ENGLISH: (
+        "Thanks, your message is saved for the team with reference {reference}. "
+        "They'll get back to you when they're available. Anything else, just ask me."
+    ),
+    HINDI: (
+        "धन्यवाद, आपका संदेश टीम के लिए रेफ़रेंस {reference} के साथ सहेज लिया गया है। "
+        "टीम उपलब्ध होते ही आपसे संपर्क करेगी। कुछ और चाहिए तो मुझसे पूछिए।"
+    ),
+}
