@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from babel.dates import format_date
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 from localization.language import ENGLISH, HINDI
 
@@ -23,6 +23,12 @@ def money(amount: str | Decimal | float, currency: str = "USD") -> str:
     """ "₹1,00,000.00", "$1,234.50", "-$5.00": babel's format for the currency's own locale."""
     value = Decimal(str(amount))
     return format_currency(value, currency, locale=CURRENCY_LOCALES.get(currency, DEFAULT_LOCALE))
+
+
+def grouped(number: int, currency: str = "USD") -> str:
+    """A count (reward points) grouped the way that currency's customers group: "1,23,456" for
+    rupee cards, "123,456" for dollar cards."""
+    return format_decimal(number, locale=CURRENCY_LOCALES.get(currency, DEFAULT_LOCALE))
 
 
 def _as_date(value: str | date) -> date:

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.confirmation import yes_no_buttons
 from actions.folding import DEVANAGARI_LETTERS, ascii_digits, fold, fold_all
-from actions.formatting import bulleted, money
+from actions.formatting import bulleted, grouped, money
 from actions.language import language_of
 from actions.parsing import words
 from actions.phrases import phrase
@@ -92,7 +92,14 @@ def affordable(rewards: dict[str, Any]) -> list[dict[str, Any]]:
 def option_price(option: dict[str, Any], language: str = ENGLISH) -> str:
     """ "1,000 points = $6.00", "1,000 पॉइंट्स = $6.00" """
     step = int(option["points_needed"])
-    return phrase("option_price", language, step=f"{step:,}", value=worth(option, step))
+    return phrase(
+        "option_price", language, step=grouped(step, currency_of([option])), value=worth(option, step)
+    )
+
+
+def currency_of(options: list[dict[str, Any]]) -> str:
+    """The currency of the customer's rewards (its card's), which decides how points are grouped."""
+    return str(options[0].get("currency") or "USD") if options else "USD"
 
 
 def most_points(option: dict[str, Any], available: int) -> int:
@@ -139,7 +146,12 @@ class RewardsForm(TaskForm):
         turn.set(rewards_current=rewards)
         if not affordable(rewards):
             smallest = min((int(option["points_needed"]) for option in options), default=0)
-            turn.say("utter_redeem_not_enough", points=f"{points:,}", smallest=f"{smallest:,}")
+            currency = currency_of(options)
+            turn.say(
+                "utter_redeem_not_enough",
+                points=grouped(points, currency),
+                smallest=grouped(smallest, currency),
+            )
             turn.finish("declined")
             return False
         said = turn.slot("redeem_said") or {}
@@ -166,9 +178,9 @@ class RewardsForm(TaskForm):
             turn.say(
                 "utter_redeem_points_rule",
                 option=option["name"],
-                step=f"{step:,}",
-                points=f"{available:,}",
-                most=f"{most_points(option, available):,}",
+                step=grouped(step, currency_of([option])),
+                points=grouped(available, currency_of([option])),
+                most=grouped(most_points(option, available), currency_of([option])),
             )
             return
         turn.set(redeem_points=str(points))
@@ -215,7 +227,9 @@ class ActionAskRedeemOption(Action):
             for option in affordable(rewards)
         ]
         dispatcher.utter_message(
-            response="utter_ask_redeem_option", points=f"{rewards['points']:,}", buttons=buttons
+            response="utter_ask_redeem_option",
+            points=grouped(rewards["points"], currency_of(rewards["options"])),
+            buttons=buttons,
         )
         return []
 
@@ -241,12 +255,14 @@ class ActionAskRedeemPoints(Action):
         dispatcher.utter_message(
             response="utter_ask_redeem_points",
             option=option["name"],
-            step=f"{option['points_needed']:,}",
+            step=grouped(option["points_needed"], currency_of([option])),
             unit_value=worth(option, option["points_needed"]),
-            points=f"{rewards['points']:,}",
+            points=grouped(rewards["points"], currency_of([option])),
             buttons=[
                 {
-                    "title": phrase("all_points_button", language_of(tracker), most=f"{most:,}"),
+                    "title": phrase(
+                        "all_points_button", language_of(tracker), most=grouped(most, currency_of([option]))
+                    ),
                     "payload": "all",
                 }
             ],
@@ -267,10 +283,10 @@ class ActionAskRedemptionConfirmed(Action):
             return []
         dispatcher.utter_message(
             response="utter_ask_redemption_confirmed",
-            redeem=f"{points:,}",
+            redeem=grouped(points, currency_of([option])),
             option=option["name"],
             value=worth(option, points),
-            left=f"{rewards['points'] - points:,}",
+            left=grouped(rewards["points"] - points, currency_of([option])),
             buttons=yes_no_buttons(language_of(tracker)),
         )
         return []
@@ -290,14 +306,21 @@ class ActionShowRewards(TaskAction):
         if reply.status != 200:
             turn.say("utter_service_error")
             return
+        offered = reply.get("options") or []
+        currency = currency_of(offered)
         options = [
             phrase(
-                "option_from", turn.language, name=option["name"], step=f"{int(option['points_needed']):,}"
+                "option_from",
+                turn.language,
+                name=option["name"],
+                step=grouped(int(option["points_needed"]), currency),
             )
-            for option in reply.get("options") or []
+            for option in offered
         ]
         turn.say(
-            "utter_rewards_summary", points=f"{int(reply.get('points') or 0):,}", options=bulleted(options)
+            "utter_rewards_summary",
+            points=grouped(int(reply.get("points") or 0), currency),
+            options=bulleted(options),
         )
 
     async def redeem(self, turn: Turn) -> None:
@@ -306,11 +329,11 @@ class ActionShowRewards(TaskAction):
         if reply.status == 201:
             turn.say(
                 "utter_redemption_done",
-                redeem=f"{points:,}",
+                redeem=grouped(points, reply.get("currency") or "USD"),
                 option=option,
                 value=money(reply.get("value") or 0, reply.get("currency") or "USD"),
                 reference=reply.get("reference"),
-                left=f"{int(reply.get('points_left') or 0):,}",
+                left=grouped(int(reply.get("points_left") or 0), reply.get("currency") or "USD"),
             )
         elif reply.error == "not_enough_points":
             turn.say("utter_redeem_not_enough_now")
