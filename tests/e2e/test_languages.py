@@ -57,3 +57,33 @@ def test_a_switch_in_the_middle_of_a_task_asks_the_same_question_in_the_new_lang
     again = chat.say("हिंदी में")
     assert in_hindi(again), again
     assert "stopped" not in again
+
+
+def test_a_payment_in_hinglish_with_an_indian_amount_and_kal(assistant, chat):
+    """ "5k kal pay kar do": ₹5,000.00 tomorrow, confirmed with "haan", and the service holds
+    exactly that payment, for the day the customer was shown."""
+    from actions.formatting import day
+
+    reply = chat.verify("5k kal pay kar do", "priya.sharma")
+    if "Which card" in reply:  # earlier tests may have given her a replacement card
+        reply = chat.say(chat.buttons[0])
+    assert "Just to confirm" in reply and "₹5,000.00" in reply, reply
+    done = chat.say("haan")
+    assert "₹5,000.00" in done and "reference" in done, done
+    reference = next(word.strip(".") for word in done.split() if word.strip(".").startswith("PAY"))
+    cards = [
+        a["card_last_four"]
+        for a in chat.assistant.service(
+            "GET", "/me/accounts", params={"conversation_id": chat.conversation}
+        ).json()["accounts"]
+    ]
+    payments = [
+        payment
+        for card in cards
+        for payment in chat.assistant.service(
+            "GET", "/me/payments", params={"conversation_id": chat.conversation, "card": card}
+        ).json()["payments"]
+    ]
+    paid = next(payment for payment in payments if payment["reference"] == reference)
+    assert (paid["amount"], paid["currency"], paid["status"]) == ("5000.00", "INR", "scheduled")
+    assert day(paid["pay_on"]) in reply
