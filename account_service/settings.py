@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from account_service.agent_hours import AgentHours, AgentHoursError
+from account_service.db_urls import DatabaseUrlError, async_database_url
 from common.app_login import (
     DEFAULT_MAX_LOGIN_AGE_S as DEFAULT_APP_LOGIN_MAX_AGE_S,
 )
@@ -90,8 +91,12 @@ class Settings:
             "agents": secret(env.agent_service_token),
             "operators": secret(env.operator_service_token),
         }
+        try:
+            db_url = async_database_url(env.db_url or f"sqlite:///{REPO_ROOT / 'var' / 'account.db'}")
+        except DatabaseUrlError as error:
+            raise SettingsError(str(error)) from None
         settings = cls(
-            db_url=env.db_url or f"sqlite+aiosqlite:///{REPO_ROOT / 'var' / 'account.db'}",
+            db_url=db_url,
             host=env.host,
             port=env.port,
             tokens={scope: token for scope, token in tokens.items() if token},
