@@ -14,7 +14,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup run shell train test lint typecheck validate bench audit lock clean chromium postgresql \
+.PHONY: help setup run shell train test lint typecheck validate bench audit lock clean chromium postgresql redis \
 	nlu-crossval
 
 help:
@@ -80,6 +80,18 @@ postgresql:
 	  echo "Install it with: sudo apt-get install -y postgresql"; \
 	fi
 
+# The lock store shared by Rasa replicas is tested on a real Redis (a throw-away server on a free
+# port): Debian's redis-server, installed the same way when missing.
+redis:
+	@if command -v redis-server >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's redis-server for the lock store's tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	else \
+	  echo "redis-server is not installed, so the Redis tests will be skipped."; \
+	  echo "Install it with: sudo apt-get install -y redis-server"; \
+	fi
+
 # --- training -----------------------------------------------------------------------------
 # Make decides when to retrain (data, domain, config or the spaCy pipeline changed). Rasa's own
 # cache then retrains only the parts whose inputs changed; --force when the spaCy pipeline, the
@@ -108,7 +120,7 @@ typecheck: setup
 validate: setup
 	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
 
-test: train chromium postgresql
+test: train chromium postgresql redis
 	scripts/run_tests.sh
 
 bench: train

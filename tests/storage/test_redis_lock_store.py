@@ -1,0 +1,121 @@
+"""The conversation lock shared by replicas, against a real Redis server: two "replicas" (two
+store instances, as two Rasa processes would have) never process one conversation at once,
+messages keep their order, a dead replica's lock frees itself, and Redis down is a LockError."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from rasa.core.lock_store import LockError, LockStore
+from rasa.utils.endpoints import EndpointConfig
+
+from storage.redis_lock_store import AtomicRedisLockStore
+from tests.storage.redis_instance import RedisServer, RedisUnavailable
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    try:
+        server = RedisServer.start()
+    except RedisUnavailable as reason:  # `make test` installs redis-server when run as root
+        pytest.skip(str(reason))
+    yield server
+    server.remove()
+
+
+def replica(server: RedisServer, **options) -> AtomicRedisLockStore:
+    return AtomicRedisLockStore(url=server.url, **options)
+
+
+@pytest.mark.asyncio
+async def test_two_replicas_never_hold_one_conversation_at_once_and_keep_the_order(redis_server):
+    first, second = replica(redis_server), replica(redis_server)
+    for store in (first, second):  # connected and scripts loaded, as a running replica's are
+        async with store.lock("rest:warm-up"):
+            pass
+    inside, most_inside, finished = 0, 0, []
+
+    async def handle(store: AtomicRedisLockStore, number: int) -> None:
+        nonlocal inside, most_inside
+        await asyncio.sleep(number * 0.005)  # they arrive in this order, a moment apart
+        async with store.lock("rest:race"):
+            inside += 1
+            most_inside = max(most_inside, inside)
+            await asyncio.sleep(0.01)
+            finished.append(number)
+            inside -= 1
+
+    await asyncio.gather(*(handle(first if n % 2 else second, n) for n in range(20)))
+    assert most_inside == 1
+    assert finished == list(range(20))
+
+
+@pytest.mark.asyncio
+async def test_other_conversations_do_not_wait(redis_server):
+    store = replica(redis_server)
+    async with store.lock("rest:one"):
+        started = time.monotonic()
+        async with replica(redis_server).lock("rest:two"):
+            assert time.monotonic() - started < 0.5
+
+
+@pytest.mark.asyncio
+async def test_a_dead_replicas_lock_frees_itself_within_its_lifetime(redis_server):
+    dead = replica(redis_server, lock_lifetime=0.5)
+    await dead.issue("rest:orphan")  # took the lock and died: no renewal, no release
+    started = time.monotonic()
+    async with replica(redis_server, lock_lifetime=0.5).lock("rest:orphan"):
+        waited = time.monotonic() - started
+    assert 0.3 < waited < 2.0
+
+
+@pytest.mark.asyncio
+async def test_a_lock_held_longer_than_its_lifetime_is_renewed_not_lost(redis_server):
+    holder, other = replica(redis_server, lock_lifetime=0.3), replica(redis_server, lock_lifetime=0.3)
+    order = []
+
+    async def slow() -> None:
+        async with holder.lock("rest:slow"):
+            await asyncio.sleep(1.0)  # three lifetimes: renewed all along
+            order.append("slow")
+
+    async def next_message() -> None:
+        await asyncio.sleep(0.05)
+        async with other.lock("rest:slow"):
+            order.append("next")
+
+    await asyncio.gather(slow(), next_message())
+    assert order == ["slow", "next"]
+
+
+@pytest.mark.asyncio
+async def test_a_message_waits_at_most_max_wait(redis_server):
+    holder = replica(redis_server)
+    async with holder.lock("rest:busy"):
+        started = time.monotonic()
+        with pytest.raises(LockError, match="locked"):
+            async with replica(redis_server, max_wait=0.3).lock("rest:busy"):
+                pass
+        assert time.monotonic() - started < 1.5
+    async with replica(redis_server).lock("rest:busy"):  # and the queue is clean afterwards
+        pass
+
+
+@pytest.mark.asyncio
+async def test_redis_down_is_a_lock_error_within_seconds():
+    store = AtomicRedisLockStore(url="redis://127.0.0.1:1/0")
+    started = time.monotonic()
+    with pytest.raises(LockError, match="cannot be reached"):
+        async with store.lock("rest:any"):
+            pass
+    assert time.monotonic() - started < 5
+
+
+def test_rasa_loads_it_from_endpoints_yml(redis_server):
+    config = EndpointConfig(
+        url=redis_server.url, type="storage.redis_lock_store.AtomicRedisLockStore", lock_lifetime=7
+    )
+    store = LockStore.create(config)
+    assert isinstance(store, AtomicRedisLockStore) and store.lifetime_s == 7
