@@ -20,7 +20,7 @@ from typing import Any
 from sanic.request import Request
 
 from common.client_address import client_address, client_key, parse_trusted_proxies
-from common.rate_limits import MemoryRateLimiter, RateLimiter
+from common.rate_limits import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from common.settings import RasaServerSettings, secret
 from localization import texts
 from localization.language import ENGLISH
@@ -29,10 +29,16 @@ SLOW_DOWN = texts.SLOW_DOWN[ENGLISH]  # in the language of the message: localiza
 CLIENT_KEY = "client_key"
 
 
+def rate_limiter(settings: RasaServerSettings) -> RateLimiter:
+    """Counts shared by every replica in Redis when REDIS_URL is set, else this process's own."""
+    redis_url = secret(settings.redis_url)
+    return RedisRateLimiter(redis_url) if redis_url else MemoryRateLimiter()
+
+
 class ChatGuard:
     def __init__(self, settings: RasaServerSettings, limiter: RateLimiter | None = None) -> None:
         self.settings = settings
-        self.limiter = limiter or MemoryRateLimiter()
+        self.limiter = limiter or rate_limiter(settings)
         self._proxies = parse_trusted_proxies(settings.trusted_proxies)
         self._salt = "client-key\0" + secret(settings.widget_session_secret)
 

@@ -11,10 +11,13 @@ are counted, so a client that keeps going is let through at the limit's rate, ne
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Protocol
+
+logger = logging.getLogger(__name__)
 
 MAX_KEYS = 100_000
 
@@ -56,3 +59,46 @@ class MemoryRateLimiter:
             if forgotten_at > now:
                 break
             self._counts.popitem(last=False)
+
+
+# KEYS: the counter prefix. ARGV: limit, window in seconds. Redis's own clock, so every replica
+# counts in the same windows. 1 = allowed (and counted), 0 = over the limit.
+SLIDING_WINDOW = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
+local window_s = tonumber(ARGV[2])
+local window = math.floor(now / window_s)
+local current_key = KEYS[1] .. ':' .. window
+local current = tonumber(redis.call('GET', current_key) or '0')
+local previous = tonumber(redis.call('GET', KEYS[1] .. ':' .. (window - 1)) or '0')
+local elapsed = (now % window_s) / window_s
+if previous * (1 - elapsed) + current + 1 <= tonumber(ARGV[1]) then
+  redis.call('INCR', current_key)
+  redis.call('EXPIRE', current_key, 2 * window_s + 1)
+  return 1
+end
+return 0
+"""
+
+
+class RedisRateLimiter:
+    """The same sliding window, counted in Redis by one script per request, so every replica
+    shares the counts. When Redis cannot be reached the request is let through and the outage
+    logged: these limits stop floods, and a Redis outage must not stop every conversation (the
+    account service keeps its own limits on codes and sign-ins in its database)."""
+
+    def __init__(self, url: str, key_prefix: str = "limit", timeout_s: float = 1.0) -> None:
+        import redis.asyncio as redis
+
+        self._redis = redis.Redis.from_url(url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s)
+        self._count = self._redis.register_script(SLIDING_WINDOW)
+        self._prefix = key_prefix
+
+    async def allow(self, key: str, limit: int, window_s: int) -> bool:
+        import redis.exceptions
+
+        try:
+            return bool(await self._count(keys=[f"{self._prefix}:{key}"], args=[limit, window_s]))
+        except (redis.exceptions.RedisError, OSError) as error:
+            logger.warning("rate limits not counted: Redis unreachable (%s)", type(error).__name__)
+            return True

@@ -285,6 +285,8 @@ class RasaServerSettings(AppLoginVariables):
     limit_window_s: int = Field(60, env="CHAT_LIMIT_WINDOW_S", ge=1, le=3600)
     messages_per_conversation: int = Field(300, env="CHAT_MESSAGES_PER_CONVERSATION", ge=1)
     messages_per_address: int = Field(3000, env="CHAT_MESSAGES_PER_ADDRESS", ge=1)
+    # Shared state of several replicas (the limits above); unset, each process counts alone.
+    redis_url: SecretStr | None = Field(None, env="REDIS_URL")
 
     secrets = ("action_server_token", "channels_service_token", "agent_relay_token", "widget_session_secret")
 

@@ -1,0 +1,46 @@
+"""The chat limits shared by replicas, against a real Redis: two limiters (two Rasa processes)
+count together, and a Redis outage lets messages through rather than stopping every chat."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from channels.guard import ChatGuard
+from common.rate_limits import MemoryRateLimiter, RedisRateLimiter
+from common.settings import RasaServerSettings
+from tests.storage.redis_instance import RedisServer, RedisUnavailable
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    try:
+        server = RedisServer.start()
+    except RedisUnavailable as reason:  # `make test` installs redis-server when run as root
+        pytest.skip(str(reason))
+    yield server
+    server.remove()
+
+
+@pytest.mark.asyncio
+async def test_two_replicas_share_one_limit(redis_server):
+    first, second = RedisRateLimiter(redis_server.url), RedisRateLimiter(redis_server.url)
+    key = f"conversation:{uuid.uuid4().hex}"
+    allowed = [await (first if n % 2 else second).allow(key, 5, 60) for n in range(8)]
+    assert allowed == [True] * 5 + [False] * 3
+    assert await first.allow(f"conversation:{uuid.uuid4().hex}", 5, 60)  # other keys unaffected
+
+
+@pytest.mark.asyncio
+async def test_redis_down_lets_messages_through_and_says_so(caplog):
+    limiter = RedisRateLimiter("redis://127.0.0.1:1/0", timeout_s=0.5)
+    assert await limiter.allow("conversation:any", 1, 60)
+    assert "Redis unreachable" in caplog.text
+
+
+def test_the_guard_uses_redis_when_redis_url_is_set(redis_server):
+    shared = RasaServerSettings.load({"DEMO_MODE": "1", "REDIS_URL": redis_server.url}, check_secrets=False)
+    alone = RasaServerSettings.load({"DEMO_MODE": "1"}, check_secrets=False)
+    assert isinstance(ChatGuard(shared).limiter, RedisRateLimiter)
+    assert isinstance(ChatGuard(alone).limiter, MemoryRateLimiter)
