@@ -10,7 +10,6 @@ from pathlib import Path
 import yaml
 
 from account_service.agent_hours import AgentHours, AgentHoursError
-from account_service.db_urls import DatabaseUrlError, async_database_url
 from common.app_login import (
     DEFAULT_MAX_LOGIN_AGE_S as DEFAULT_APP_LOGIN_MAX_AGE_S,
 )
@@ -20,6 +19,7 @@ from common.app_login import (
     duration_s,
     load_app_login_settings,
 )
+from common.db_urls import DatabaseUrlError, async_database_url
 from common.settings import DEMO_SECRETS, REPO_ROOT, AccountServiceSettings, secret, secrets_list
 from common.settings import SettingsError as CommonSettingsError
 

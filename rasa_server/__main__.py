@@ -50,6 +50,14 @@ def main() -> int:
     except SettingsError as error:
         print(f"Rasa server not started: {error}", file=sys.stderr)
         return 2
+    from common.db_urls import DatabaseUrlError
+    from storage.redacting_tracker_store import database_options
+
+    try:
+        database_options()  # TRACKER_DB_URL, read again by the tracker store Rasa creates
+    except DatabaseUrlError as error:
+        print(f"Rasa server not started: {error}", file=sys.stderr)
+        return 2
     # Read by Sanic when Rasa creates its app (any SANIC_* variable is).
     os.environ["SANIC_REQUEST_MAX_SIZE"] = str(MAX_BODY_BYTES)
     # endpoints.yml sends it to the action server; in demo mode it may be the demo value.

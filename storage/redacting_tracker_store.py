@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+from collections.abc import Mapping
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActiveLoop, Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.engine import make_url
 
+from common.db_urls import sync_database_url
 from privacy.redaction import redact
 
 # Slots whose value is a secret, and whose question makes the customer's answer a secret.
@@ -85,9 +90,23 @@ def open_question(events: list[Event]) -> str | None:
     return None
 
 
+def database_options(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """TRACKER_DB_URL, when set, names the database (postgresql://… for several replicas) and
+    replaces endpoints.yml's SQLite file; Rasa takes a whole URL as `host`."""
+    url = (environ.get("TRACKER_DB_URL") or "").strip()
+    if not url:
+        return {}
+    sync_url = sync_database_url(url)
+    parsed = make_url(sync_url)
+    return {"dialect": parsed.get_backend_name(), "host": sync_url, "db": parsed.database or ""}
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """Saves (and streams to an event broker, if one is set) only redacted copies of the events
     added since the last save: the work per turn stays the same however long the conversation."""
+
+    def __init__(self, domain: Domain | None = None, **kwargs: Any) -> None:
+        super().__init__(domain, **{**kwargs, **database_options()})
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from account_service.db_urls import DatabaseUrlError, async_database_url
 from account_service.settings import Settings, SettingsError
+from common.db_urls import DatabaseUrlError, async_database_url
 
 
 @pytest.mark.parametrize(
