@@ -40,7 +40,8 @@ def rasa_arguments(settings: RasaServerSettings) -> list[str]:
         str(settings.port),
     ]
     if settings.jwt_secret is not None:
-        arguments += ["--enable-api", "--jwt-secret", secret(settings.jwt_secret), "--jwt-method", "HS256"]
+        # One argument with "=": a secret may begin with "-", which argparse would take for an option.
+        arguments += ["--enable-api", f"--jwt-secret={secret(settings.jwt_secret)}", "--jwt-method", "HS256"]
     return arguments
 
 
