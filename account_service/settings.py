@@ -4,7 +4,7 @@ rules (one token per caller, all different) into one frozen object."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -61,17 +61,18 @@ class IdentityLimits:
 
 @dataclass(frozen=True)
 class Settings:
-    db_url: str
+    # repr=False on what may hold a secret: a logged or printed Settings shows none.
+    db_url: str = field(repr=False)
     host: str
     port: int
     # scope -> token, for every caller that has one
-    tokens: Mapping[str, str]
+    tokens: Mapping[str, str] = field(repr=False)
     # signs statement and reset links (and keys code hashes); previous ones still verify links
-    secret: str
+    secret: str = field(repr=False)
     public_url: str
     demo_mode: bool
     issuer_name: str
-    previous_secrets: tuple[str, ...] = ()
+    previous_secrets: tuple[str, ...] = field(default=(), repr=False)
     # How the mobile app's login token is checked (IN_APP_JWT_*); None: app logins are off.
     app_login: AppLoginSettings | None = None
     identity_limits: IdentityLimits = IdentityLimits()

@@ -83,22 +83,43 @@ return 0
 
 class RedisRateLimiter:
     """The same sliding window, counted in Redis by one script per request, so every replica
-    shares the counts. When Redis cannot be reached the request is let through and the outage
-    logged: these limits stop floods, and a Redis outage must not stop every conversation (the
-    account service keeps its own limits on codes and sign-ins in its database)."""
+    shares the counts. While Redis cannot be reached, each process counts alone (in memory) and
+    tries Redis again every few seconds, saying so at most once a minute: these limits stop
+    floods, and a Redis outage must not stop every conversation (the account service keeps its
+    own limits on codes and sign-ins in its database)."""
 
-    def __init__(self, url: str, key_prefix: str = "limit", timeout_s: float = 1.0) -> None:
+    RETRY_AFTER_S = 5.0
+    WARN_EVERY_S = 60.0
+
+    def __init__(
+        self,
+        url: str,
+        key_prefix: str = "limit",
+        timeout_s: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         import redis.asyncio as redis
 
         self._redis = redis.Redis.from_url(url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s)
         self._count = self._redis.register_script(SLIDING_WINDOW)
         self._prefix = key_prefix
+        self._clock = clock
+        self._alone = MemoryRateLimiter(clock)
+        self._down_until = self._warned_at = float("-inf")
 
     async def allow(self, key: str, limit: int, window_s: int) -> bool:
         import redis.exceptions
 
+        now = self._clock()
+        if now < self._down_until:
+            return await self._alone.allow(key, limit, window_s)
         try:
             return bool(await self._count(keys=[f"{self._prefix}:{key}"], args=[limit, window_s]))
         except (redis.exceptions.RedisError, OSError) as error:
-            logger.warning("rate limits not counted: Redis unreachable (%s)", type(error).__name__)
-            return True
+            self._down_until = now + self.RETRY_AFTER_S
+            if now - self._warned_at >= self.WARN_EVERY_S:
+                self._warned_at = now
+                logger.warning(
+                    "rate limits counted per process: Redis unreachable (%s)", type(error).__name__
+                )
+            return await self._alone.allow(key, limit, window_s)

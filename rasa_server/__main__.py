@@ -51,11 +51,13 @@ def main() -> int:
     except SettingsError as error:
         print(f"Rasa server not started: {error}", file=sys.stderr)
         return 2
-    from common.db_urls import DatabaseUrlError
+    from common.db_urls import DatabaseUrlError, checked_redis_url
     from storage.redacting_tracker_store import database_options
 
     try:
         database_options()  # TRACKER_DB_URL, read again by the tracker store Rasa creates
+        if settings.redis_url is not None:
+            checked_redis_url(secret(settings.redis_url))
     except DatabaseUrlError as error:
         print(f"Rasa server not started: {error}", file=sys.stderr)
         return 2

@@ -64,7 +64,7 @@ async def test_other_conversations_do_not_wait(redis_server):
 @pytest.mark.asyncio
 async def test_a_dead_replicas_lock_frees_itself_within_its_lifetime(redis_server):
     dead = replica(redis_server, lock_lifetime=0.5)
-    await dead.issue("rest:orphan")  # took the lock and died: no renewal, no release
+    await dead.issue("rest:orphan", "dead-token")  # took the lock and died: no renewal, no release
     started = time.monotonic()
     async with replica(redis_server, lock_lifetime=0.5).lock("rest:orphan"):
         waited = time.monotonic() - started
@@ -119,3 +119,66 @@ def test_rasa_loads_it_from_endpoints_yml(redis_server):
     )
     store = LockStore.create(config)
     assert isinstance(store, AtomicRedisLockStore) and store.lifetime_s == 7
+
+
+@pytest.mark.asyncio
+async def test_keys_lost_while_held_never_let_a_release_free_someone_elses_turn(redis_server):
+    """Redis lost the queue and counter (a restart) while a message was being processed: the
+    numbers start again, yet the first holder's release does not free the newcomer's turn."""
+    holder, newcomer, third = replica(redis_server), replica(redis_server), replica(redis_server)
+    order: list[str] = []
+    lost = asyncio.Event()
+
+    async def first() -> None:
+        async with holder.lock("rest:lost"):
+            queue, counter, _ = holder._keys("rest:lost")
+            await holder.redis.delete(queue, counter)
+            lost.set()
+            await asyncio.sleep(0.2)
+        order.append("first released")
+
+    async def second() -> None:
+        await lost.wait()
+        async with newcomer.lock("rest:lost"):
+            order.append("second in")
+            await asyncio.sleep(0.6)
+            order.append("second out")
+
+    async def later() -> None:
+        await lost.wait()
+        await asyncio.sleep(0.4)  # after the first released, while the second is inside
+        async with third.lock("rest:lost"):
+            order.append("third in")
+
+    await asyncio.gather(first(), second(), later())
+    assert order.index("third in") > order.index("second out")
+
+
+@pytest.mark.asyncio
+async def test_a_message_cancelled_while_taking_its_ticket_does_not_block_the_next(redis_server):
+    store = replica(redis_server)
+    async with store.lock("rest:warm-up"):  # connected, scripts loaded
+        pass
+    # Redis holds writes for a moment, and the message is cancelled (the client left) while its
+    # ticket request waits there.
+    await store.redis.execute_command("CLIENT", "PAUSE", "300", "WRITE")
+    entering = asyncio.ensure_future(store.lock("rest:cancelled").__aenter__())
+    await asyncio.sleep(0.1)
+    entering.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await entering
+    await asyncio.sleep(0.5)
+    started = time.monotonic()
+    async with replica(redis_server, max_wait=3).lock("rest:cancelled"):
+        assert time.monotonic() - started < 1.0  # not the ticket's 15 s lifetime
+
+
+def test_keys_name_conversations_only_by_a_hash(redis_server):
+    keys = replica(redis_server)._keys("sms:+15551234567")
+    assert all("15551234567" not in key for key in keys)
+    assert len({key.split("}")[0] for key in keys}) == 1  # one hash tag: one Cluster slot
+
+
+def test_lifetimes_must_be_positive(redis_server):
+    with pytest.raises(ValueError, match="positive"):
+        replica(redis_server, lock_lifetime=-1)

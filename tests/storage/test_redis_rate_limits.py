@@ -3,6 +3,7 @@ count together, and a Redis outage lets messages through rather than stopping ev
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -33,10 +34,12 @@ async def test_two_replicas_share_one_limit(redis_server):
 
 
 @pytest.mark.asyncio
-async def test_redis_down_lets_messages_through_and_says_so(caplog):
+async def test_redis_down_counts_per_process_and_says_so_once(caplog):
     limiter = RedisRateLimiter("redis://127.0.0.1:1/0", timeout_s=0.5)
-    assert await limiter.allow("conversation:any", 1, 60)
-    assert "Redis unreachable" in caplog.text
+    started = time.monotonic()
+    assert [await limiter.allow("conversation:any", 2, 60) for _ in range(4)] == [True, True, False, False]
+    assert time.monotonic() - started < 2  # Redis is tried once, not for every message
+    assert caplog.text.count("Redis unreachable") == 1
 
 
 def test_the_guard_uses_redis_when_redis_url_is_set(redis_server):
