@@ -70,11 +70,15 @@ class CardChoice:
         # "freeze my card ending 2010": kept until the cards can be looked up, after the check.
         turn.set(card_named=card_hint(turn.text))
 
+    async def offered_cards(self, turn: Turn) -> list[dict[str, Any]]:
+        """The cards the task can be about (every card on file, by default)."""
+        return await load_cards(turn)
+
     async def choose_card(self, turn: Turn) -> None:
         """Fills `card_last_four` when it can, else leaves the choices in `card_options`."""
         if turn.slot("card_last_four") is not None or turn.slot("card_options") is not None:
             return
-        cards = await load_cards(turn)
+        cards = await self.offered_cards(turn)
         fitting = [card for card in cards if self.card_fits(card)]
         named = match_card(turn.slot("card_named"), cards)
         if named is not None and any(card["last_four"] == named for card in fitting):

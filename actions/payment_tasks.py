@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account_tasks import load_accounts
-from actions.cards_on_file import CardChoice
+from actions.cards_on_file import CardChoice, load_cards
 from actions.confirmation import AFFIRM_PAYLOAD, DENY_PAYLOAD, read_yes_no, yes_no_buttons
 from actions.folding import fold_all
 from actions.formatting import day, money
@@ -80,6 +80,12 @@ class PayBillForm(CardChoice, TaskForm):
         turn.set(prefilled_amount=amount.slot_text() if amount else choice)
         when = parse_date(turn.text, await turn.today(), await turn.region())
         turn.set(payment_date_said=when.isoformat() if when else None)
+
+    async def offered_cards(self, turn: Turn) -> list[dict[str, Any]]:
+        """One card per account, the one the account is known by: a bill is the account's, and
+        a replaced or frozen old card of the same account would be offered twice otherwise."""
+        current = {account["card_last_four"] for account in await load_accounts(turn)}
+        return [card for card in await load_cards(turn) if card["last_four"] in current]
 
     async def questions(self, turn: Turn) -> tuple[str, ...]:
         await self.choose_card(turn)

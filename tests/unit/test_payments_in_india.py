@@ -311,3 +311,16 @@ async def test_a_code_in_devanagari_digits_is_checked_as_digits(service):
     assert verify.json["code"] == code and verify.status == 200
     assert said[0] == "utter_identity_verified"
     assert (await service.session(chat.sender) or {}).get("user_id") == PRIYA
+
+
+async def test_after_fraud_the_bill_is_paid_on_the_account_not_asked_twice(service):
+    """Fraud reported: the old card (frozen) and the new one (not yet active) share one account,
+    so there is one bill to pay, shown in rupees, never a choice of two cards or $0.00."""
+    chat = await verified_chat(service)
+    await chat.say("there are charges I didn't make on my card ending 1005", intent="report_fraud")
+    assert await chat.say("1") == ["utter_ask_fraud_confirmed"]
+    assert await chat.say("yes") == ["utter_fraud_reported"]
+    said = await chat.say("5k kal pay kar do", intent="pay_bill")
+    assert said == ["utter_ask_payment_confirmed"], said
+    question = chat.said_with("utter_ask_payment_confirmed")
+    assert question["amount"] == "₹5,000.00" and question["card"] != "1005"
