@@ -70,7 +70,7 @@ def test_a_payment_in_hinglish_with_an_indian_amount_and_kal(assistant, chat):
     assert "Just to confirm" in reply and "₹5,000.00" in reply, reply
     done = chat.say("haan")
     assert "₹5,000.00" in done and "reference" in done, done
-    reference = next(word.strip(".") for word in done.split() if word.strip(".").startswith("PAY"))
+    reference = done.rsplit("reference is", 1)[1].strip(" .")
     cards = [
         a["card_last_four"]
         for a in chat.assistant.service(
