@@ -21,16 +21,14 @@ import logging
 from typing import Any
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components import sklearn_storage
 from nlu_components.romanize import has_devanagari, romanize
+from nlu_components.sklearn_storage import SavedModelComponent
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +52,10 @@ def fitted(vector: np.ndarray | None, size: int) -> np.ndarray:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class LinearIntentClassifier(GraphComponent):
+class LinearIntentClassifier(SavedModelComponent):
+    file_name = FILE_NAME
+    not_loaded = "intent classifier not loaded: every message will fall back"
+
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {
@@ -67,22 +68,6 @@ class LinearIntentClassifier(GraphComponent):
             "word_ngrams": [1, 2],
             "ranking_length": 10,
         }
-
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self.model: dict[str, Any] | None = None
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LinearIntentClassifier:
-        return cls(config, model_storage, resource)
 
     # --- features ----------------------------------------------------------------------------
     def _vectorizers(self) -> tuple[Any, Any]:
@@ -133,27 +118,8 @@ class LinearIntentClassifier(GraphComponent):
         )
         classifier.fit(self._features(examples), [m.get(INTENT) for m in examples])
         self.model["classifier"] = classifier
-        sklearn_storage.dump(self.model, self._model_storage, self._resource, FILE_NAME)
+        self.save()
         return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> LinearIntentClassifier:
-        component = cls(config, model_storage, resource)
-        try:
-            component.model = sklearn_storage.load(model_storage, resource, FILE_NAME)
-        except ValueError as error:
-            logger.warning("intent classifier not loaded (%s): every message will fall back", error)
-        return component
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     # --- classifying -------------------------------------------------------------------------
     def process(self, messages: list[Message]) -> list[Message]:

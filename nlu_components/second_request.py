@@ -18,15 +18,13 @@ import logging
 import re
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components import sklearn_storage
+from nlu_components.sklearn_storage import SavedModelComponent
 
 logger = logging.getLogger(__name__)
 
@@ -76,26 +74,18 @@ def two_requests(
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class SecondRequestDetector(GraphComponent):
+class SecondRequestDetector(SavedModelComponent):
+    file_name = FILE_NAME
+    not_loaded = "second-request detector not loaded; messages keep their topic"
+
+    @property
+    def pipeline(self) -> Any:
+        """The clause classifier (a scikit-learn Pipeline), None until trained or loaded."""
+        return self.model
+
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"threshold": 0.55, "min_confidence": 0.6, "alpha": 1e-5, "epochs": 20}
-
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self.pipeline: Any = None
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SecondRequestDetector:
-        return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -105,7 +95,7 @@ class SecondRequestDetector(GraphComponent):
         examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
         if len({m.get(INTENT) for m in examples}) < 2:
             return self._resource
-        self.pipeline = Pipeline(
+        self.model = Pipeline(
             [
                 (
                     "features",
@@ -123,42 +113,20 @@ class SecondRequestDetector(GraphComponent):
                 ),
             ]
         )
-        self.pipeline.fit([m.get(TEXT).lower() for m in examples], [m.get(INTENT) for m in examples])
-        self.persist()
+        self.model.fit([m.get(TEXT).lower() for m in examples], [m.get(INTENT) for m in examples])
+        self.save()
         return self._resource
 
-    def persist(self) -> None:
-        sklearn_storage.dump(self.pipeline, self._model_storage, self._resource, FILE_NAME)
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> SecondRequestDetector:
-        component = cls(config, model_storage, resource)
-        try:
-            component.pipeline = sklearn_storage.load(model_storage, resource, FILE_NAME)
-        except ValueError as error:
-            logger.warning("second-request detector not loaded (%s); messages keep their topic", error)
-        return component
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
     def process(self, messages: list[Message]) -> list[Message]:
-        if self.pipeline is None:
+        if self.model is None:
             return messages
         for message in messages:
             text = message.get(TEXT) or ""
             parts = clauses(text) if not text.startswith("/") else []
             if len(parts) < 2:
                 continue
-            probabilities = self.pipeline.predict_proba([part.lower() for part in parts])
-            names = self.pipeline.classes_
+            probabilities = self.model.predict_proba([part.lower() for part in parts])
+            names = self.model.classes_
             clause_topics = [(str(names[row.argmax()]), float(row.max())) for row in probabilities]
             intent = (message.get(INTENT) or {}).get("name")
             found = two_requests(clause_topics, intent, self.config["threshold"])

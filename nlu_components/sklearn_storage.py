@@ -6,10 +6,16 @@ types these components save, so a tampered model file cannot run code.
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Any, ClassVar
 
+from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
 
 SAFE_TYPE_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.")
 
@@ -34,3 +40,52 @@ def load(model_storage: ModelStorage, resource: Resource, file_name: str) -> Any
         if len(allowed) != len(untrusted):
             raise ValueError(f"unexpected types in {path}: {set(untrusted) - set(allowed)}")
         return sio.load(path, trusted=allowed)
+
+
+class SavedModelComponent(GraphComponent):
+    """A trainable NLU component whose model is one scikit-learn object saved with this module.
+
+    Subclasses name the file (`file_name`), say what a missing model means (`not_loaded`), give
+    their defaults (`get_default_config`) and implement `train` (ending in `save`) and `process`.
+    """
+
+    file_name: ClassVar[str]
+    not_loaded: ClassVar[str]
+
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model: Any = None
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> Self:
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> Self:
+        component = cls(config, model_storage, resource)
+        try:
+            component.model = load(model_storage, resource, cls.file_name)
+        except ValueError as error:
+            logger.warning("%s (%s)", cls.not_loaded, error)
+        return component
+
+    def save(self) -> None:
+        dump(self.model, self._model_storage, self._resource, self.file_name)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

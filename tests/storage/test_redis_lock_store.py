@@ -12,17 +12,7 @@ from rasa.core.lock_store import LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
 
 from storage.redis_lock_store import AtomicRedisLockStore
-from tests.storage.redis_instance import RedisServer, RedisUnavailable
-
-
-@pytest.fixture(scope="module")
-def redis_server():
-    try:
-        server = RedisServer.start()
-    except RedisUnavailable as reason:  # `make test` installs redis-server when run as root
-        pytest.skip(str(reason))
-    yield server
-    server.remove()
+from tests.storage.redis_instance import RedisServer
 
 
 def replica(server: RedisServer, **options) -> AtomicRedisLockStore:

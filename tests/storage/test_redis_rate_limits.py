@@ -11,17 +11,6 @@ import pytest
 from channels.guard import ChatGuard
 from common.rate_limits import MemoryRateLimiter, RedisRateLimiter
 from common.settings import RasaServerSettings
-from tests.storage.redis_instance import RedisServer, RedisUnavailable
-
-
-@pytest.fixture(scope="module")
-def redis_server():
-    try:
-        server = RedisServer.start()
-    except RedisUnavailable as reason:  # `make test` installs redis-server when run as root
-        pytest.skip(str(reason))
-    yield server
-    server.remove()
 
 
 @pytest.mark.asyncio
