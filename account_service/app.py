@@ -10,7 +10,8 @@ from aiohttp import web
 from account_service.agent_hours import HoursSwitch
 from account_service.app_keys import CLOCK, DATABASE, HOURS_SWITCH, MESSENGER, SETTINGS
 from account_service.clock import Clock
-from account_service.database import Database
+from account_service.database import Database, start_up_lock
+from account_service.demo_state import shared_demo_state
 from account_service.messaging import MessageGateway, Messenger, NoGateway
 from account_service.middleware import bearer_auth, body_limit, json_errors, log_requests
 from account_service.routes import add_routes
@@ -28,6 +29,8 @@ async def _database_lifetime(app: web.Application) -> AsyncIterator[None]:
     await database.upgrade_schema()
     if app[SETTINGS].demo_mode:
         async with database.sessions() as session, session.begin():
+            # One instance seeds; one starting at the same time waits, then finds the data.
+            await session.run_sync(lambda sync_session: start_up_lock(sync_session.connection()))
             clock = app[CLOCK]
             if await seed_if_empty(session, clock.today(), clock.now()):
                 logger.info("seeded the demo customers")
@@ -44,7 +47,14 @@ def create_app(
         logger.warning("no SMS/email gateway configured: messages are only recorded in the outbox")
     app = web.Application(
         client_max_size=MAX_BODY_BYTES,
-        middlewares=[log_requests, json_errors, body_limit(MAX_BODY_BYTES), bearer_auth(settings.tokens)],
+        middlewares=[
+            log_requests,
+            json_errors,
+            body_limit(MAX_BODY_BYTES),
+            bearer_auth(settings.tokens),
+            # Demo mode: the demo clock and hours switch every instance shares.
+            *([shared_demo_state()] if settings.demo_mode else []),
+        ],
     )
     app[SETTINGS] = settings
     app[CLOCK] = clock or Clock()

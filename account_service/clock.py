@@ -26,6 +26,10 @@ class Clock:
     def reset(self) -> None:
         self._offset = timedelta(0)
 
+    def set_offset(self, seconds: float) -> None:
+        """Demo mode: the offset every instance shares (account_service/demo_state.py)."""
+        self._offset = timedelta(seconds=seconds)
+
 
 def iso_instant(moment: datetime) -> str:
     """ISO 8601 UTC with a Z, whole seconds: 2026-11-26T10:00:00Z."""

@@ -13,6 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.orm import sessionmaker
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
+# PostgreSQL advisory lock key (any constant of our own) that start-up work runs under, so that
+# instances starting together migrate and seed one after the other, never at the same time.
+START_UP_LOCK = 0x6163_636F_756E_7401
 
 
 def alembic_config(url: str) -> Config:
@@ -43,6 +46,13 @@ def _begin_immediate(connection: Connection) -> None:
     (check the balance, then pay); two such deferred transactions would deadlock on the lock
     upgrade and fail with "database is locked". Immediate ones simply queue (busy timeout)."""
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def start_up_lock(connection: Connection) -> None:
+    """Inside a transaction on PostgreSQL: wait until no other instance is migrating or seeding
+    (released at commit). The second instance then finds the schema at head, the data there."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({START_UP_LOCK})")
 
 
 class Database:
@@ -93,6 +103,8 @@ class Database:
                 await connection.run_sync(_foreign_keys, False)
             try:
                 async with connection.begin():
+                    # SQLite's BEGIN IMMEDIATE already makes a second instance wait.
+                    await connection.run_sync(start_up_lock)
                     await connection.run_sync(run)
             finally:
                 if sqlite:

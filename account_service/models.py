@@ -16,6 +16,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -305,3 +306,13 @@ class AuditEntry(Base):
     outcome = Column(String(32), nullable=False)
     at = Column(UtcDateTime, nullable=False)
     details = Column(JSON, nullable=False)
+
+
+class DemoState(Base):
+    """Demo mode only: the demo clock's offset and the agent-hours switch, in one row shared by
+    every service instance (a test that moves the clock on one instance moves it on all)."""
+
+    __tablename__ = "demo_state"
+    id = Column(Integer, primary_key=True)
+    clock_offset_s = Column(Float, nullable=False, default=0.0)
+    agent_hours_mode = Column(String(16), nullable=True)

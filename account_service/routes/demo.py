@@ -5,7 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy import func, select
 
-from account_service.app_keys import CLOCK, HOURS_SWITCH
+from account_service import demo_state
+from account_service.app_keys import CLOCK
 from account_service.clock import iso_instant
 from account_service.endpoints import PUBLIC, Routes
 from account_service.models import Customer, OutboxMessage
@@ -58,16 +59,14 @@ async def outbox(request: web.Request, query: OutboxQuery) -> Outbox:
     answer=ClockNow,
 )
 async def advance_clock(request: web.Request, body: ClockAdvance) -> ClockNow:
-    clock = request.app[CLOCK]
-    clock.advance(body.advance_seconds)
-    return ClockNow(now=iso_instant(clock.now()))
+    await demo_state.advance_clock(request.app, body.advance_seconds)
+    return ClockNow(now=iso_instant(request.app[CLOCK].now()))
 
 
 @routes.delete("/demo/clock", "Demo mode only: reset the service clock", scopes=PUBLIC, answer=ClockNow)
 async def reset_clock(request: web.Request) -> ClockNow:
-    clock = request.app[CLOCK]
-    clock.reset()
-    return ClockNow(now=iso_instant(clock.now()))
+    await demo_state.reset_clock(request.app)
+    return ClockNow(now=iso_instant(request.app[CLOCK].now()))
 
 
 @routes.post(
@@ -79,5 +78,5 @@ async def reset_clock(request: web.Request) -> ClockNow:
 )
 async def switch_agent_hours(request: web.Request, body: AgentHoursSwitch) -> AgentHoursMode:
     """always or never, or configured (issuer.yml / AGENT_HOURS) again."""
-    request.app[HOURS_SWITCH].mode = None if body.mode == "configured" else body.mode
+    await demo_state.switch_hours(request.app, None if body.mode == "configured" else body.mode)
     return AgentHoursMode(mode=body.mode)
