@@ -287,13 +287,18 @@ class RasaServerSettings(AppLoginVariables):
     messages_per_address: int = Field(3000, env="CHAT_MESSAGES_PER_ADDRESS", ge=1)
     # Shared state of several replicas (the limits above); unset, each process counts alone.
     redis_url: SecretStr | None = Field(None, env="REDIS_URL")
+    # Conversation events for analytics and audit (storage/event_broker.py); unset, none published.
+    rabbitmq_url: SecretStr | None = Field(None, env="RABBITMQ_URL")
+    # Published events name a conversation only by a hash salted with this.
+    analytics_salt: SecretStr | None = Field(None, env="ANALYTICS_SALT")
 
     secrets = ("action_server_token", "channels_service_token", "agent_relay_token", "widget_session_secret")
 
     @classmethod
     def conditional_secrets(cls, values: Mapping[str, Any]) -> tuple[str, ...]:
         # The HTTP API is optional; when it is on, its key must be as strong as any secret.
-        return ("jwt_secret",) if values.get("jwt_secret") else ()
+        needed = ("jwt_secret",) if values.get("jwt_secret") else ()
+        return needed + (("analytics_salt",) if values.get("rabbitmq_url") else ())
 
     @validator("rest_channel", pre=True)
     def _rest_flag(cls, value: Any) -> Any:

@@ -52,13 +52,16 @@ def main() -> int:
         print(f"Rasa server not started: {error}", file=sys.stderr)
         return 2
     from common.db_urls import DatabaseUrlError, checked_redis_url
+    from storage.event_broker import BrokerSettingsError, BufferedRabbitBroker
     from storage.redacting_tracker_store import database_options
 
     try:
-        database_options()  # TRACKER_DB_URL, read again by the tracker store Rasa creates
+        # Each is read again where Rasa creates the store or broker; checked here to stop early.
+        database_options()  # TRACKER_DB_URL
         if settings.redis_url is not None:
             checked_redis_url(secret(settings.redis_url))
-    except DatabaseUrlError as error:
+        BufferedRabbitBroker.from_environment(os.environ, {})  # RABBITMQ_URL, ANALYTICS_SALT
+    except (DatabaseUrlError, BrokerSettingsError) as error:
         print(f"Rasa server not started: {error}", file=sys.stderr)
         return 2
     # Read by Sanic when Rasa creates its app (any SANIC_* variable is).

@@ -1,0 +1,1 @@
+"""`make cluster`: the production profile on one machine (scripts/cluster/__main__.py)."""
