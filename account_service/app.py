@@ -6,17 +6,23 @@ import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from account_service.agent_hours import HoursSwitch
 from account_service.app_keys import CLOCK, DATABASE, HOURS_SWITCH, MESSENGER, SETTINGS
+from account_service.cases import QUEUE
 from account_service.clock import Clock
 from account_service.database import Database, start_up_lock
 from account_service.demo_state import shared_demo_state
 from account_service.messaging import MessageGateway, Messenger, NoGateway
 from account_service.middleware import bearer_auth, body_limit, json_errors, log_requests
+from account_service.models import Case
 from account_service.routes import add_routes
 from account_service.seed import seed_if_empty
 from account_service.settings import Settings
+from common.metrics import HANDOFF_QUEUE
+from common.metrics_aiohttp import add_metrics_route, metrics_middleware
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +45,26 @@ async def _database_lifetime(app: web.Application) -> AsyncIterator[None]:
     await database.close()
 
 
+async def read_handoff_queue(app: web.Application) -> None:
+    """handoff_queue_length, read at scrape time: one grouped count on an indexed pair of columns.
+    The database is shared, so every replica reports the same numbers. When it does not answer
+    the series are dropped rather than left at a stale value (alert on their absence)."""
+    query = (
+        select(Case.status, func.count())
+        .where(Case.type == "handoff", Case.status.in_(QUEUE))
+        .group_by(Case.status)
+    )
+    try:
+        async with app[DATABASE].sessions() as session:
+            counts = {status: number for status, number in (await session.execute(query)).all()}
+    except (SQLAlchemyError, OSError) as error:
+        logger.warning("handoff queue not read for /metrics: %s", type(error).__name__)
+        HANDOFF_QUEUE.clear()
+        return
+    for status in QUEUE:
+        HANDOFF_QUEUE.labels(status).set(counts.get(status, 0))
+
+
 def create_app(
     settings: Settings, *, gateway: MessageGateway | None = None, clock: Clock | None = None
 ) -> web.Application:
@@ -48,6 +74,7 @@ def create_app(
     app = web.Application(
         client_max_size=MAX_BODY_BYTES,
         middlewares=[
+            metrics_middleware("account_service"),
             log_requests,
             json_errors,
             body_limit(MAX_BODY_BYTES),
@@ -62,5 +89,6 @@ def create_app(
     app[DATABASE] = Database(settings.db_url)
     app[MESSENGER] = Messenger(gateway or NoGateway(), keep_codes_in_outbox=settings.demo_mode)
     add_routes(app, demo_mode=settings.demo_mode)
+    add_metrics_route(app, settings.metrics_token, before_scrape=[read_handoff_queue])
     app.cleanup_ctx.append(_database_lifetime)
     return app

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from account_service.models import AuditEntry
+from common.metrics import count_otp
 from privacy.redaction import redact
 
 
@@ -22,7 +23,9 @@ def record(
     **details: Any,
 ) -> None:
     """Adds a row to the caller's transaction. Callers pass no secrets; string details are
-    redacted anyway so a mistake cannot put a code or a card number into the log."""
+    redacted anyway so a mistake cannot put a code or a card number into the log. Code requests
+    and checks are also counted for /metrics (otp_*), by outcome and purpose only."""
+    count_otp(action, outcome, details.get("purpose"))
     clean = {key: redact(value) if isinstance(value, str) else value for key, value in details.items()}
     session.add(
         AuditEntry(

@@ -18,6 +18,7 @@ from aiohttp.typedefs import Handler, Middleware
 
 from account_service.endpoints import endpoint_of
 from account_service.errors import ServiceError
+from common.metrics_aiohttp import METRICS_ROUTE
 
 access_logger = logging.getLogger("account_service.requests")
 error_logger = logging.getLogger("account_service.errors")
@@ -138,12 +139,15 @@ def caller_scope(authorization: str, tokens: Mapping[str, bytes]) -> str | None:
 
 def bearer_auth(tokens: Mapping[str, str]) -> Middleware:
     """No token or an unknown one: 401. A known token outside the route's scopes: 403. Public
-    routes (health, the description, the statement download, demo routes) need none."""
+    routes (health, the description, the statement download, demo routes) need none. /metrics
+    checks its own token (METRICS_TOKEN, no caller's), so it is let through here."""
     known = {scope: token.encode() for scope, token in tokens.items()}
 
     @web.middleware
     async def check_token(request: web.Request, handler: Handler) -> web.StreamResponse:
         endpoint = endpoint_of(request)
+        if request.match_info.route.name == METRICS_ROUTE:
+            return await handler(request)
         # Unknown routes fall through to their 404/405.
         if request.match_info.http_exception is None and (endpoint is None or not endpoint.public):
             scope = caller_scope(request.headers.get("Authorization", ""), known)

@@ -77,6 +77,8 @@ class Settings:
     app_login: AppLoginSettings | None = None
     identity_limits: IdentityLimits = IdentityLimits()
     agent_hours: AgentHours = AgentHours()
+    # GET /metrics needs it as a bearer token; "" (unset): no /metrics at all.
+    metrics_token: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -109,6 +111,7 @@ class Settings:
             app_login=_app_login(env.app_login_variables()),
             identity_limits=_identity_limits(env),
             agent_hours=_agent_hours(env.issuer_config, env.agent_hours),
+            metrics_token=secret(env.metrics_token),
         )
         settings.check()
         return settings
@@ -126,10 +129,12 @@ class Settings:
 
     def check(self) -> None:
         """Every caller's token differs from the others (a token names its caller). Outside demo
-        mode each required token and the secret must be a private value of 32+ characters, not a
-        demo value; one message names every variable that is not."""
+        mode each required token, the secret and METRICS_TOKEN (when set) must be a private value
+        of 32+ characters, not a demo value; one message names every variable that is not."""
         named = {TOKEN_VARIABLES[scope]: token for scope, token in self.tokens.items()}
         named["ACCOUNT_SERVICE_SECRET"] = self.secret
+        if self.metrics_token:  # optional; when set, as private and as strong as the others
+            named["METRICS_TOKEN"] = self.metrics_token
         seen: dict[str, str] = {}
         for variable, value in named.items():
             if value and value in seen:

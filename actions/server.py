@@ -8,6 +8,8 @@ GET /health), with what a server holding the account-service token needs:
 - outside demo mode it refuses to start without its secrets, naming the missing ones;
 - request bodies are capped before they are read (MAX_BODY_BYTES, 413 above it);
 - no CORS: no browser has any business here;
+- with METRICS_TOKEN, GET /metrics answers Prometheus (that token, not Rasa's); without it there
+  is no such route;
 - an action that fails answers with a polite message and events (actions/safe_executor.py),
   never with rasa_sdk's 500 that carries the whole tracker.
 """
@@ -19,6 +21,7 @@ import hmac
 import json
 import logging
 import sys
+import time
 import zlib
 from typing import Any
 
@@ -29,9 +32,11 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.safe_executor import SafeExecutor, frame_positions
+from actions.safe_executor import FAILED_RESPONSE, SafeExecutor, frame_positions
 from actions.settings import ActionSettings, SettingsError, read_settings
 from common.account_client import close_shared_session
+from common.metrics import ACTION_DURATION, ACTION_RUNS, UNKNOWN_ACTION, one_of
+from common.metrics_sanic import METRICS_PATH, install_metrics
 
 logger = logging.getLogger("actions.server")
 
@@ -78,16 +83,26 @@ def read_action_call(request: Request) -> dict[str, Any] | None:
     return call if isinstance(call, dict) else None
 
 
+def failed(result: dict[str, Any] | None) -> bool:
+    """Whether the executor answered for an action that raised (safe_executor.py's polite reply)."""
+    responses = (result or {}).get("responses") or []
+    return any(isinstance(line, dict) and line.get("response") == FAILED_RESPONSE for line in responses)
+
+
 def create_app(settings: ActionSettings, *, name: str = "action_server") -> Sanic:
     app = Sanic(name, configure_logging=False)
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
     app.config.ACCESS_LOG = False
     executor = SafeExecutor()
     executor.register_package("actions")
+    # Before `authenticate`: refused requests are timed and counted too.
+    install_metrics(app, "action_server", settings.metrics_token)
+    # /metrics checks METRICS_TOKEN itself; without one it is an unknown path like any other.
+    open_paths = OPEN_PATHS | ({METRICS_PATH} if settings.metrics_token else set())
 
     @app.middleware("request")
     async def authenticate(request: Request) -> HTTPResponse | None:
-        if request.path in OPEN_PATHS:
+        if request.path in open_paths:
             return None
         if not bearer_matches(request.headers.get("Authorization"), settings.server_token):
             return error(401, "unauthorized", **{"WWW-Authenticate": "Bearer"})
@@ -107,14 +122,23 @@ def create_app(settings: ActionSettings, *, name: str = "action_server") -> Sani
         if action_call is None or not isinstance(action_call.get("next_action"), str):
             return error(400, "bad_request")
         sdk_utils.check_version_compatibility(action_call.get("version"))
+        # Only a registered name is a label: the request may name anything.
+        action = one_of(action_call["next_action"], executor.actions, UNKNOWN_ACTION)
+        started, outcome = time.perf_counter(), "failed"
         try:
             result = await executor.run(action_call)
+            outcome = "failed" if failed(result) else "ran"
         except ActionExecutionRejection as rejection:
+            outcome = "rejected"
             return response.json(
                 {"error": rejection.message, "action_name": rejection.action_name}, status=400
             )
         except ActionNotFoundException:
+            outcome = "not_found"
             return error(404, "no_such_action")
+        finally:
+            ACTION_RUNS.labels(action, outcome).inc()
+            ACTION_DURATION.labels(action).observe(time.perf_counter() - started)
         return response.json(result)
 
     @app.exception(Exception)

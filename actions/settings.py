@@ -32,6 +32,7 @@ class ActionSettings:
     server_token: str
     host: str
     port: int
+    metrics_token: str = ""  # GET /metrics (Bearer); "": no /metrics
 
     def __repr__(self) -> str:  # never the tokens
         return (
@@ -58,6 +59,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> ActionSettings:
         server_token=secret(env.action_server_token),
         host=env.host,
         port=env.port,
+        metrics_token=secret(env.metrics_token),
     )
 
 

@@ -34,6 +34,7 @@ DEMO_SECRETS: dict[str, str] = {
     "ACTION_SERVER_TOKEN": "demo-action-server-token-not-for-production",
     "AGENT_RELAY_TOKEN": "demo-agent-relay-token-not-for-production",
     # AGENT_SESSION_SECRET has none: in demo mode the website makes a random one per start.
+    # METRICS_TOKEN has none either: without it /metrics is off (make run generates one).
     "WIDGET_SESSION_SECRET": "demo-widget-session-secret-not-for-production",
 }
 
@@ -69,6 +70,8 @@ class ProcessSettings(BaseSettings):
     issuer_config: Path = Field(REPO_ROOT / "issuer.yml", env="ISSUER_CONFIG")
     # Proxies (the load balancer) whose X-Forwarded-For is believed; IPs or CIDRs.
     trusted_proxies: str = Field("", env="TRUSTED_PROXIES")
+    # What Prometheus presents for GET /metrics (Bearer); unset, /metrics is off (404), demo or not.
+    metrics_token: SecretStr | None = Field(None, env="METRICS_TOKEN")
 
     # Field names of the secrets this process needs, and those it needs only when a condition
     # of its own holds (see `conditional_secrets`).
@@ -120,7 +123,9 @@ class ProcessSettings(BaseSettings):
 
     @classmethod
     def needed_secrets(cls, values: Mapping[str, Any]) -> tuple[str, ...]:
-        return cls.secrets + cls.conditional_secrets(values)
+        # METRICS_TOKEN is optional everywhere; when it is set it must be as strong as any secret.
+        metrics = ("metrics_token",) if values.get("metrics_token") else ()
+        return cls.secrets + cls.conditional_secrets(values) + metrics
 
     @classmethod
     def conditional_secrets(cls, values: Mapping[str, Any]) -> tuple[str, ...]:

@@ -12,6 +12,8 @@
 - Rasa's own log lines name conversations only by a short hash, mask card numbers, codes, dates
   of birth and signed links, and render tracebacks without local variables
   (rasa_server/log_privacy.py).
+- Requests and customer messages are measured; with METRICS_TOKEN, GET /metrics answers
+  Prometheus (rasa_server/metrics.py).
 """
 
 from __future__ import annotations
@@ -74,10 +76,11 @@ def main() -> int:
     sys.argv = rasa_arguments(settings)
     from rasa.__main__ import main as rasa_main
 
-    from rasa_server import log_privacy
+    from rasa_server import log_privacy, metrics
     from rasa_server.hardening import patch_rasa
 
     patch_rasa()
+    metrics.install(secret(settings.metrics_token))
     log_privacy.install()
     rasa_main()
     return 0

@@ -25,6 +25,7 @@ SECRETS = (
     "AGENT_RELAY_TOKEN",
     "WIDGET_SESSION_SECRET",
     "AGENT_SESSION_SECRET",
+    "METRICS_TOKEN",
     "ANALYTICS_SALT",
 )
 _LINE = re.compile(r'^export (\w+)="\$\{\1:-([A-Za-z0-9_-]+)\}"$')

@@ -1,7 +1,7 @@
 """The website demo: the issuer's support page with the chat widget, on port 8080.
 
 `python -m web.server`. Serves the page, the bundled widget (web/dist, built by make), `/health`,
-the agent console under `/agent` (web/agent_console.py),
+`/metrics` for Prometheus (with METRICS_TOKEN), the agent console under `/agent` (web/agent_console.py),
 and in demo mode `/demo/outbox?user_id=`, a read-only proxy to the account service's outbox for
 the page's "demo phone". The widget itself talks to Rasa's socket.io channel directly (RASA_URL).
 """
@@ -17,6 +17,7 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
+from common.metrics_aiohttp import add_metrics_route, metrics_middleware
 from web.agent_console import add_console
 from web.agent_sessions import SessionStore
 from web.settings import DEMO_CUSTOMERS, Settings, SettingsError
@@ -184,7 +185,9 @@ async def client_session(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings, *, agent_sessions: SessionStore | None = None) -> web.Application:
-    app = web.Application(middlewares=[security_headers, limit_body], client_max_size=MAX_BODY)
+    app = web.Application(
+        middlewares=[metrics_middleware("web"), security_headers, limit_body], client_max_size=MAX_BODY
+    )
     app[SETTINGS] = settings
     app[TEMPLATES] = environment()
     app[PAGE] = render_page(app, settings)
@@ -193,6 +196,7 @@ def create_app(settings: Settings, *, agent_sessions: SessionStore | None = None
     app.router.add_get("/health", health)
     app.router.add_get("/demo/outbox", demo_outbox)
     add_console(app, settings, agent_sessions)
+    add_metrics_route(app, settings.metrics_token)
     DIST.mkdir(exist_ok=True)
     app.router.add_static("/static/", DIST, show_index=False, follow_symlinks=False)
     return app

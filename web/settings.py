@@ -11,7 +11,7 @@ import base64
 import binascii
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import yaml
@@ -94,6 +94,7 @@ class Settings:
     rasa_internal_url: str = ""  # as this server reaches Rasa (defaults to rasa_url)
     agent_relay_token: str = ""  # Rasa's POST /webhooks/socketio/agent_message
     trusted_proxies: TrustedProxies = ()
+    metrics_token: str = field(default="", repr=False)  # GET /metrics (Bearer); "": no /metrics
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -131,6 +132,7 @@ class Settings:
             rasa_internal_url=_http_url("RASA_INTERNAL_URL", env.rasa_internal_url or rasa_url),
             agent_relay_token=secret(env.agent_relay_token),
             trusted_proxies=parse_trusted_proxies(env.trusted_proxies),
+            metrics_token=secret(env.metrics_token),
         )
 
     @property
