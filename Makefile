@@ -15,7 +15,7 @@ export TRANSFORMERS_OFFLINE := 1
 export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help setup run shell train test lint typecheck validate bench audit lock clean chromium postgresql redis \
-	nlu-crossval
+	nlu-crossval deploy-check
 
 help:
 	@echo "make run    - set up, train if needed, start every service (Ctrl-C stops them)"
@@ -120,7 +120,7 @@ typecheck: setup
 validate: setup
 	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
 
-test: train chromium postgresql redis
+test: train chromium postgresql redis deploy-check
 	scripts/run_tests.sh
 
 bench: train
@@ -148,6 +148,31 @@ $(TOOLS)/.installed: requirements-tools.lock
 
 audit: $(TOOLS)/.installed
 	python3 scripts/audit.py
+
+# The deployment files (deploy/README.md) checked offline: docker-compose's own reading of the
+# compose file, with a placeholder for each secret it requires (`${NAME:?…}`) set for that one
+# command only (and deploy/env.example read instead of a local .env), HAProxy's config check, and
+# kubernetes-validate (strict: an unknown field fails) on the manifests. Debian's docker-compose
+# and haproxy are installed the same way as redis-server when missing.
+DEPLOY_SECRETS = $(shell grep -o '\$${[A-Z0-9_]*:?' deploy/docker-compose.yml | tr -d '$${:?' | sort -u)
+deploy-check: $(TOOLS)/.installed
+	@for tool in docker-compose haproxy; do \
+	  if command -v $$tool >/dev/null 2>&1; then :; \
+	  elif [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's $$tool to check the deployment files"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$tool >/dev/null; \
+	  else \
+	    echo "$$tool is not installed, so its deployment file is not checked."; \
+	    echo "Install it with: sudo apt-get install -y $$tool"; \
+	  fi; \
+	done
+	@if command -v docker-compose >/dev/null 2>&1; then \
+	  env $(foreach name,$(DEPLOY_SECRETS),$(name)=deploy-check-placeholder) \
+	    docker-compose --env-file deploy/env.example -f deploy/docker-compose.yml config -q \
+	  && echo "deploy/docker-compose.yml: valid"; fi
+	@if command -v haproxy >/dev/null 2>&1; then \
+	  haproxy -c -q -f deploy/haproxy.cfg && echo "deploy/haproxy.cfg: valid"; fi
+	$(TOOLS)/bin/kubernetes-validate --strict --quiet $(filter-out %/kustomization.yaml,$(wildcard deploy/k8s/*.yaml))
 
 # Re-pin every dependency after changing requirements.in.
 lock: | $(BIN)/python
