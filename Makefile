@@ -120,7 +120,7 @@ typecheck: setup
 validate: setup
 	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
 
-test: train chromium postgresql redis deploy-check
+test: train chromium postgresql redis deploy-check .venv-tools/.installed
 	scripts/run_tests.sh
 
 bench: train
@@ -173,6 +173,15 @@ deploy-check: $(TOOLS)/.installed
 	@if command -v haproxy >/dev/null 2>&1; then \
 	  haproxy -c -q -f deploy/haproxy.cfg && echo "deploy/haproxy.cfg: valid"; fi
 	$(TOOLS)/bin/kubernetes-validate --strict --quiet $(filter-out %/kustomization.yaml,$(wildcard deploy/k8s/*.yaml))
+
+# A longer load run (tests/load/README.md) against services already running in demo mode on the
+# default ports; results/load/ gets summary.json and load.png. Start them with raised limits, e.g.
+# `IDENTITY_CODES_PER_CUSTOMER=100000 IDENTITY_ATTEMPTS_PER_CLIENT=100000 make run`, and say so
+# with LOAD_ARGS="--codes-per-customer 100000"; otherwise identity checks stop after 3 a customer.
+LOAD_ARGS ?=
+.PHONY: loadtest
+loadtest: $(TOOLS)/.installed
+	$(TOOLS)/bin/python scripts/load_test.py --users 20 --spawn-rate 5 --time 120s --plot $(LOAD_ARGS)
 
 # Re-pin every dependency after changing requirements.in.
 lock: | $(BIN)/python

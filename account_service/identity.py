@@ -7,8 +7,9 @@ The rules (docs/account-service.md, "Identity check"):
 - no oracle: a verify request answers the same 201 whether or not the details match a customer
   and whether or not a code was really sent. No match makes a decoy challenge (no customer,
   never verifiable) that then behaves like any other;
-- per customer at most 3 codes per 15 minutes; beyond that the request still answers 201 but
-  nothing is sent (an audit row says why), because a 429 would tell that the customer exists;
+- per customer at most 3 codes per 15 minutes (IDENTITY_CODES_PER_CUSTOMER); beyond that the
+  request still answers 201 but nothing is sent (an audit row says why), because a 429 would tell
+  that the customer exists;
 - identity attempts (code requests, any outcome) are limited per conversation and per client
   address (429 too_many_attempts: that says nothing about customers);
 - 3 wrong codes in one conversation lock identity checks in that conversation for 30 minutes
@@ -61,7 +62,6 @@ CONVERSATION_LOCK = timedelta(minutes=30)
 WRONG_CODES_PER_CUSTOMER = 10
 CUSTOMER_WRONG_CODE_WINDOW = timedelta(hours=24)
 CUSTOMER_CODE_LOCK = timedelta(minutes=30)
-CODES_PER_WINDOW = 3
 SEND_WINDOW = timedelta(minutes=15)
 SESSION_IDLE = timedelta(minutes=15)
 FRESH_FOR = timedelta(minutes=5)
@@ -307,7 +307,7 @@ async def start_challenge(
         # Only new verifications: a stranger's wrong codes never block a verified customer's
         # confirmation codes.
         outcome = "customer_locked"
-    elif await _recent_sends(session, customer, now, purpose, conversation_id) >= CODES_PER_WINDOW:
+    elif await _recent_sends(session, customer, now, purpose, conversation_id) >= limits.codes_per_customer:
         outcome = "too_many_codes"
     else:
         outcome = "sent"

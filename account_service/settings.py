@@ -55,6 +55,8 @@ class IdentityLimits:
     per_conversation: int = 5
     per_client: int = 60
     window_s: int = 15 * 60
+    # Codes sent per customer per 15 minutes (identity.SEND_WINDOW); confirm codes per conversation.
+    codes_per_customer: int = 3
     # Every verify-purpose code request takes at least this long, match or not (no timing oracle).
     min_answer_ms: int = 300
 
@@ -181,6 +183,7 @@ def _identity_limits(env: AccountServiceSettings) -> IdentityLimits:
         per_client=env.identity_attempts_per_client,
         window_s=window_s,
         min_answer_ms=env.identity_min_answer_ms,
+        codes_per_customer=env.identity_codes_per_customer,
     )
 
 

@@ -239,6 +239,9 @@ class AccountServiceSettings(AppLoginVariables):
     identity_attempts_per_client: int = Field(60, env="IDENTITY_ATTEMPTS_PER_CLIENT", ge=1)
     identity_attempts_window: str = Field("15m", env="IDENTITY_ATTEMPTS_WINDOW")
     identity_min_answer_ms: int = Field(300, env="IDENTITY_MIN_ANSWER_MS", ge=0)
+    # Codes sent per customer in 15 minutes (confirm codes: per conversation). Raised only where one
+    # demo customer stands for many (a load test); beyond it nothing is sent, silently.
+    identity_codes_per_customer: int = Field(3, env="IDENTITY_CODES_PER_CUSTOMER", ge=1)
     # always / never override issuer.yml's support.agent_hours (demos, tests).
     agent_hours: str = Field("", env="AGENT_HOURS")
 

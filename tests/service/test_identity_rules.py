@@ -298,6 +298,15 @@ async def test_at_most_three_codes_per_customer_in_15_minutes_then_silently_none
     assert len(desk.gateway.sent) == messages + 1
 
 
+async def test_a_load_test_environment_can_raise_the_send_limit(desk: Desk) -> None:
+    # IDENTITY_CODES_PER_CUSTOMER: many simulated customers share the two demo ones.
+    desk.limits = IdentityLimits(codes_per_customer=5, min_answer_ms=0)
+    for conversation in ("c1", "c2", "c3", "c4", "c5", "c6"):
+        await desk.send(conversation)
+    assert len(desk.gateway.sent) == 5
+    assert (await desk.audit_outcomes("code_sent"))[-1] == "too_many_codes"
+
+
 async def test_the_send_limit_is_per_customer(desk: Desk) -> None:
     for conversation in ("c1", "c2", "c3", "c4"):
         await desk.send(conversation)

@@ -100,6 +100,16 @@ def test_in_demo_mode_a_set_token_is_used_and_only_unset_ones_get_demo_values() 
     assert settings.tokens["actions"] == DEMO_TOKEN
 
 
+def test_identity_limits_come_from_the_environment() -> None:
+    assert Settings.from_env({"DEMO_MODE": "1"}).identity_limits.codes_per_customer == 3
+    raised = Settings.from_env(
+        {"DEMO_MODE": "1", "IDENTITY_CODES_PER_CUSTOMER": "500", "IDENTITY_ATTEMPTS_PER_CLIENT": "5000"}
+    ).identity_limits
+    assert (raised.codes_per_customer, raised.per_client) == (500, 5000)
+    with pytest.raises(SettingsError, match="IDENTITY_CODES_PER_CUSTOMER"):
+        Settings.from_env({"DEMO_MODE": "1", "IDENTITY_CODES_PER_CUSTOMER": "0"})
+
+
 def test_nonsense_values_are_refused_with_a_clear_error() -> None:
     with pytest.raises(SettingsError, match="ACCOUNT_SERVICE_PORT"):
         Settings.from_env({"DEMO_MODE": "1", "ACCOUNT_SERVICE_PORT": "http"})

@@ -240,12 +240,8 @@ def test_kubernetes_writes_no_secret_down(manifests):
             assert "@" not in urlsplit(value).netloc, f"{key} holds credentials"
 
 
-def test_production_endpoints_match_the_repositorys_and_add_the_shared_lock():
-    base = yaml.safe_load((DEPLOY.parent / "endpoints.yml").read_text())
-    production = yaml.safe_load((DEPLOY / "endpoints.yml").read_text())
-    for section, settings in base.items():
-        assert section in production, section
-        assert production[section].get("type") == settings.get("type"), section
-    assert production["action_endpoint"] == base["action_endpoint"]
-    assert production["lock_store"]["type"] == "storage.redis_lock_store.AtomicRedisLockStore"
-    assert production["lock_store"]["url"] == "${REDIS_URL}"
+def test_rasa_endpoints_choose_the_shared_stores_by_environment():
+    endpoints = yaml.safe_load((DEPLOY.parent / "endpoints.yml").read_text())
+    assert endpoints["lock_store"]["type"] == "storage.lock_store.EnvironmentLockStore"
+    assert endpoints["event_broker"]["type"] == "storage.event_broker.BufferedRabbitBroker"
+    assert endpoints["tracker_store"]["type"] == "storage.redacting_tracker_store.RedactingSQLTrackerStore"

@@ -1,0 +1,1 @@
+"""Load test: Locust users holding whole conversations through the REST channel (README.md)."""
