@@ -19,6 +19,7 @@ from typing import Any
 
 from sanic.request import Request
 
+from channels.message_ledger import message_ledger
 from common.client_address import client_address, client_key, parse_trusted_proxies
 from common.rate_limits import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from common.settings import RasaServerSettings, secret
@@ -41,6 +42,7 @@ class ChatGuard:
         self.limiter = limiter or rate_limiter(settings)
         self._proxies = parse_trusted_proxies(settings.trusted_proxies)
         self._salt = "client-key\0" + secret(settings.widget_session_secret)
+        self.ledger = message_ledger(secret(settings.redis_url) or None)
 
     def address(self, peer: str | None, forwarded_for: list[str]) -> str:
         return client_address(peer, forwarded_for, self._proxies)

@@ -8,6 +8,12 @@ off (404) in production unless REST_CHANNEL=1 (the in-app channel is the authent
 Its conversations are `rest:<sender>`, so a REST client can never speak in another channel's
 conversation (a customer's SMS, Telegram or widget conversation). Messages are limited per
 conversation and per client address (429).
+
+A body may carry a `message_id` (the client's own, at most 64 characters): a message resent
+with the same ID is processed at most once, and gets the first copy's replies again
+(channels/message_ledger.py). When a message cannot be taken (another replica still holds the
+conversation, Redis is down) the answer is 503 with Retry-After and one line saying to send it
+again: nothing was done with it.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.lock_store import LockError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -25,7 +32,9 @@ from sanic.response import HTTPResponse
 from channels.conversations import NamespacedOutput, log_id, namespaced
 from channels.guard import chat_guard
 from channels.message_hygiene import EMPTY_MESSAGE_PAYLOAD, is_valid_sender, screen_message
+from channels.message_ledger import valid_message_id
 from channels.messaging import channel_off_blueprint
+from localization import texts
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +51,12 @@ def too_many_requests(retry_after_s: int) -> HTTPResponse:
     )
 
 
+def try_again(sender: str, lines: dict[str, str], typed: str, retry_after_s: int = 3) -> HTTPResponse:
+    """Nothing was done with the message: one line saying so, and a status a client resends on."""
+    said = [{"recipient_id": sender, "text": texts.for_message(lines, typed)}]
+    return response.json(said, status=503, headers={"Retry-After": str(retry_after_s)})
+
+
 def parse_body(request: Request) -> tuple[dict[str, Any] | None, str | None]:
     """The JSON object of the body, or the reason it is not acceptable."""
     try:
@@ -56,6 +71,8 @@ def parse_body(request: Request) -> tuple[dict[str, Any] | None, str | None]:
         return None, "'message' must be a string"
     if body.get("metadata") is not None and not isinstance(body["metadata"], dict):
         return None, "'metadata' must be a JSON object"
+    if body.get("message_id") is not None and not valid_message_id(body["message_id"]):
+        return None, "'message_id' must be a string of at most 64 printable characters"
     return body, None
 
 
@@ -85,6 +102,17 @@ class RestChannel(InputChannel):
                 return too_many_requests(guard.settings.limit_window_s)
             text, warnings = screen_message(body["message"])
             text = text or EMPTY_MESSAGE_PAYLOAD
+            sender, message_id = body["sender"], body.get("message_id")
+            if message_id is not None:
+                try:
+                    claim = await guard.ledger.claim(conversation, message_id)
+                except Exception as error:  # cannot tell whether it was processed: it is not, now
+                    logger.warning("message ledger unavailable (%s)", type(error).__name__)
+                    return try_again(sender, texts.TRY_AGAIN, text)
+                if claim.state == "answered":
+                    return response.json(claim.replies or [], headers={"X-Replayed": "1"})
+                if claim.state == "busy":
+                    return try_again(sender, texts.STILL_WORKING, text)
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
@@ -96,12 +124,26 @@ class RestChannel(InputChannel):
                         metadata=guard.with_client(body.get("metadata"), address_key),
                     )
                 )
+            except LockError:
+                # Its turn never came (another replica holds the conversation, or Redis is down):
+                # nothing was done, so a resend may be processed.
+                logger.warning("REST message not taken (conversation %s): lock", log_id(conversation))
+                if message_id is not None:
+                    await guard.ledger.release(conversation, message_id)
+                return try_again(sender, texts.TRY_AGAIN, text)
             except CancelledError:
                 logger.error("REST message timed out (conversation %s)", log_id(conversation))
             except Exception as error:
                 failure = type(error).__name__
                 logger.error("REST message failed (conversation %s): %s", log_id(conversation), failure)
-            said_first = [{"recipient_id": body["sender"], "text": warning} for warning in warnings]
-            return response.json(said_first + collector.messages)
+            if not collector.messages:
+                # Something failed part-way: the claim (if any) stays until it expires, so a quick
+                # resend is not processed a second time on top of a half-done turn.
+                return try_again(sender, texts.TRY_AGAIN, text)
+            said_first = [{"recipient_id": sender, "text": warning} for warning in warnings]
+            replies = said_first + collector.messages
+            if message_id is not None:
+                await guard.ledger.answered(conversation, message_id, replies)
+            return response.json(replies)
 
         return webhook

@@ -20,6 +20,8 @@
   not answer in time, the assistant answers (a customer is never left without a reply).
   Agents' replies come in on POST /webhooks/socketio/agent_message (bearer AGENT_RELAY_TOKEN) and
   are emitted to the conversation's room as {text, agent: {name}} or {text, notice: true}.
+- With REDIS_URL (several replicas), python-socketio's Redis manager carries every emit to the
+  replica that holds the widget's socket.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from channels.conversations import NamespacedOutput, log_id, namespaced, platform_id
 from channels.guard import chat_guard
@@ -175,8 +177,12 @@ class SocketIOChannel(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         settings = self.guard.settings
         # A list: only these pages; None: the Rasa server's own origin only (engine.io's rule).
+        # Several Rasa replicas: emits go through Redis, so an agent's line or a reply reaches
+        # the widget whichever replica holds its socket (the balancer keeps a socket on one).
+        manager = AsyncRedisManager(secret(settings.redis_url)) if settings.redis_url else None
         sio = AsyncServer(
             async_mode="sanic",
+            client_manager=manager,
             cors_allowed_origins=settings.widget_origin_list or None,
             max_http_buffer_size=MAX_PACKET_BYTES,
         )

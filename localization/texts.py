@@ -54,3 +54,14 @@ HANDOFF_MESSAGE_LEFT = {
         "टीम उपलब्ध होते ही आपसे संपर्क करेगी। कुछ और चाहिए तो मुझसे पूछिए।"
     ),
 }
+# The message could not be handled this time (another replica still holds the conversation, or
+# a part of the system did not answer): nothing was done with it, and sending it again is safe.
+TRY_AGAIN = {
+    ENGLISH: "Sorry, I couldn't take that message just now. Please send it again in a few seconds.",
+    HINDI: "माफ़ कीजिए, अभी मैं यह संदेश नहीं ले पाया। कृपया कुछ सेकंड बाद इसे फिर से भेजें।",
+}
+# A resent message whose first copy is still being answered elsewhere.
+STILL_WORKING = {
+    ENGLISH: "I'm still working on that message. Please wait a few seconds.",
+    HINDI: "मैं अभी उसी संदेश पर काम कर रहा हूँ। कृपया कुछ सेकंड रुकिए।",
+}

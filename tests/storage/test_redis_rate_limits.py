@@ -3,6 +3,7 @@ count together, and a Redis outage lets messages through rather than stopping ev
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 
@@ -36,3 +37,17 @@ def test_the_guard_uses_redis_when_redis_url_is_set(redis_server):
     alone = RasaServerSettings.load({"DEMO_MODE": "1"}, check_secrets=False)
     assert isinstance(ChatGuard(shared).limiter, RedisRateLimiter)
     assert isinstance(ChatGuard(alone).limiter, MemoryRateLimiter)
+
+
+@pytest.mark.asyncio
+async def test_the_message_ledger_is_shared_by_replicas_in_redis(redis_server, monkeypatch) -> None:
+    from channels import message_ledger
+    from channels.message_ledger import MessageLedger, RedisStore
+
+    monkeypatch.setattr(message_ledger, "WAIT_FOR_FIRST_S", 0.5)
+    first, second = MessageLedger(RedisStore(redis_server.url)), MessageLedger(RedisStore(redis_server.url))
+    claims = await asyncio.gather(first.claim("rest:x", "m1"), second.claim("rest:x", "m1"))
+    assert sorted(claim.state for claim in claims) == ["busy", "new"]
+    await first.answered("rest:x", "m1", [{"text": "once"}])
+    replayed = await second.claim("rest:x", "m1")
+    assert (replayed.state, replayed.replies) == ("answered", [{"text": "once"}])

@@ -1,0 +1,148 @@
+"""Each message processed at most once, by its client-chosen ID, whichever replica it reaches.
+
+A client that got no answer (a replica died, the network dropped) sends the same message again
+with the same `message_id`. The first copy to arrive claims the ID; when it has been answered,
+its replies are kept for a day, so a resent copy gets those same replies again without the
+assistant seeing the message twice (a payment is never made twice by a retry). A copy that
+arrives while the first is still being answered waits a few seconds for its replies; a claim
+whose replica died expires after CLAIM_S, so a later resend is processed then.
+
+Shared by the replicas in Redis (REDIS_URL); one process alone keeps them in memory. Keys hold
+hashes of the conversation and the message ID, never either.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+logger = logging.getLogger(__name__)
+
+CLAIM_S = 40  # the lock's max wait (30 s) and a turn
+KEEP_S = 24 * 3600
+WAIT_FOR_FIRST_S = 8.0
+PENDING = "pending"
+MAX_MESSAGE_ID = 64
+
+
+@dataclass(frozen=True)
+class Claim:
+    """new: process it; answered: these replies were given already; busy: still being answered."""
+
+    state: str
+    replies: list[dict[str, Any]] | None = None
+
+
+def valid_message_id(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_MESSAGE_ID and value.isprintable()
+
+
+def ledger_key(conversation: str, message_id: str) -> str:
+    digest = hashlib.sha256(f"{conversation}\x00{message_id}".encode()).hexdigest()[:40]
+    return f"msg:{digest}"
+
+
+class Store(Protocol):
+    async def set_if_absent(self, key: str, value: str, seconds: int) -> bool: ...
+    async def get(self, key: str) -> str | None: ...
+    async def put(self, key: str, value: str, seconds: int) -> None: ...
+    async def delete(self, key: str) -> None: ...
+
+
+class MemoryStore:
+    """One process: a bounded map with expiry."""
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self._entries: OrderedDict[str, tuple[str, float]] = OrderedDict()
+        self._limit = limit
+
+    def _live(self, key: str) -> str | None:
+        entry = self._entries.get(key)
+        if entry is None or entry[1] < time.monotonic():
+            self._entries.pop(key, None)
+            return None
+        return entry[0]
+
+    async def set_if_absent(self, key: str, value: str, seconds: int) -> bool:
+        if self._live(key) is not None:
+            return False
+        await self.put(key, value, seconds)
+        return True
+
+    async def get(self, key: str) -> str | None:
+        return self._live(key)
+
+    async def put(self, key: str, value: str, seconds: int) -> None:
+        self._entries[key] = (value, time.monotonic() + seconds)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._limit:
+            self._entries.popitem(last=False)
+
+    async def delete(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+
+class RedisStore:
+    def __init__(self, url: str) -> None:
+        import redis.asyncio as redis
+
+        self.redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+
+    async def set_if_absent(self, key: str, value: str, seconds: int) -> bool:
+        return bool(await self.redis.set(key, value, nx=True, ex=seconds))
+
+    async def get(self, key: str) -> str | None:
+        value = await self.redis.get(key)
+        return value.decode() if isinstance(value, bytes) else value
+
+    async def put(self, key: str, value: str, seconds: int) -> None:
+        await self.redis.set(key, value, ex=seconds)
+
+    async def delete(self, key: str) -> None:
+        await self.redis.delete(key)
+
+
+class MessageLedger:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def claim(self, conversation: str, message_id: str) -> Claim:
+        """Raises the store's error when it cannot be asked (the caller answers "try again")."""
+        key = ledger_key(conversation, message_id)
+        if await self.store.set_if_absent(key, PENDING, CLAIM_S):
+            return Claim("new")
+        deadline = time.monotonic() + WAIT_FOR_FIRST_S
+        while True:
+            value = await self.store.get(key)
+            if value is None:  # the first copy's claim expired (its replica died): this one goes
+                return (
+                    Claim("new") if await self.store.set_if_absent(key, PENDING, CLAIM_S) else Claim("busy")
+                )
+            if value != PENDING:
+                return Claim("answered", json.loads(value))
+            if time.monotonic() >= deadline:
+                return Claim("busy")
+            await asyncio.sleep(0.2)
+
+    async def answered(self, conversation: str, message_id: str, replies: list[dict[str, Any]]) -> None:
+        try:
+            await self.store.put(ledger_key(conversation, message_id), json.dumps(replies), KEEP_S)
+        except Exception as error:  # the answer was given; a later resend may then be processed
+            logger.warning("could not record an answered message (%s)", type(error).__name__)
+
+    async def release(self, conversation: str, message_id: str) -> None:
+        """The message was not processed (nothing was done): a resend may be processed."""
+        try:
+            await self.store.delete(ledger_key(conversation, message_id))
+        except Exception as error:
+            logger.warning("could not release a message claim (%s)", type(error).__name__)
+
+
+def message_ledger(redis_url: str | None) -> MessageLedger:
+    return MessageLedger(RedisStore(redis_url) if redis_url else MemoryStore())
