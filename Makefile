@@ -15,6 +15,7 @@ export TRANSFORMERS_OFFLINE := 1
 export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help setup run shell train test lint typecheck validate bench audit lock clean chromium postgresql redis \
+	rabbitmq haproxy cluster \
 	nlu-crossval deploy-check
 
 help:
@@ -23,6 +24,7 @@ help:
 	@echo "make shell  - chat in the terminal"
 	@echo "make train  - train the model only"
 	@echo "make bench  - benchmark against a stock 'rasa init' assistant"
+	@echo "make cluster - the production profile on this machine (2 replicas of each part, Ctrl-C stops)"
 	@echo "make nlu-crossval - cross-validate the NLU pipeline on the training data (CV_FOLDS=3)"
 	@echo "make audit  - pip-audit over requirements.lock (reports; fails only on unaccepted advisories)"
 
@@ -92,6 +94,19 @@ redis:
 	  echo "Install it with: sudo apt-get install -y redis-server"; \
 	fi
 
+# The production profile (make cluster) and its tests run RabbitMQ and HAProxy of their own:
+# Debian's packages, installed the same way when missing.
+rabbitmq haproxy:
+	@package=$$( [ $@ = rabbitmq ] && echo rabbitmq-server || echo haproxy ); \
+	if [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] && [ $@ = rabbitmq ] || { [ $@ = haproxy ] && command -v haproxy >/dev/null 2>&1; }; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's $$package for the production profile"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$package >/dev/null; \
+	else \
+	  echo "$$package is not installed, so the cluster and its tests cannot run."; \
+	  echo "Install it with: sudo apt-get install -y $$package"; \
+	fi
+
 # --- training -----------------------------------------------------------------------------
 # Make decides when to retrain (data, domain, config or the spaCy pipeline changed). Rasa's own
 # cache then retrains only the parts whose inputs changed; --force when the spaCy pipeline, the
@@ -109,6 +124,10 @@ run: train
 
 shell: train
 	scripts/run_services.sh --shell
+
+# PostgreSQL, Redis, RabbitMQ, 2 replicas of each part and HAProxy on make run's ports (var/cluster/).
+cluster: train postgresql redis rabbitmq haproxy
+	$(BIN)/python -m scripts.cluster
 
 # --- checks -------------------------------------------------------------------------------
 lint: setup
