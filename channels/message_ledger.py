@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 CLAIM_S = 40  # the lock's max wait (30 s) and a turn
 KEEP_S = 24 * 3600
+FAILED_S = 5
 WAIT_FOR_FIRST_S = 8.0
 PENDING = "pending"
 MAX_MESSAGE_ID = 64
@@ -135,6 +136,14 @@ class MessageLedger:
             await self.store.put(ledger_key(conversation, message_id), json.dumps(replies), KEEP_S)
         except Exception as error:  # the answer was given; a later resend may then be processed
             logger.warning("could not record an answered message (%s)", type(error).__name__)
+
+    async def failed(self, conversation: str, message_id: str) -> None:
+        """The turn failed part-way: a resend waits FAILED_S (not the whole claim), so a part
+        that was down a moment (PostgreSQL restarting) does not keep the customer waiting long."""
+        try:
+            await self.store.put(ledger_key(conversation, message_id), PENDING, FAILED_S)
+        except Exception as error:
+            logger.warning("could not shorten a message claim (%s)", type(error).__name__)
 
     async def release(self, conversation: str, message_id: str) -> None:
         """The message was not processed (nothing was done): a resend may be processed."""

@@ -32,7 +32,7 @@ from sanic.response import HTTPResponse
 from channels.conversations import NamespacedOutput, log_id, namespaced
 from channels.guard import chat_guard
 from channels.message_hygiene import EMPTY_MESSAGE_PAYLOAD, is_valid_sender, screen_message
-from channels.message_ledger import valid_message_id
+from channels.message_ledger import FAILED_S, valid_message_id
 from channels.messaging import channel_off_blueprint
 from localization import texts
 
@@ -137,9 +137,11 @@ class RestChannel(InputChannel):
                 failure = type(error).__name__
                 logger.error("REST message failed (conversation %s): %s", log_id(conversation), failure)
             if not collector.messages:
-                # Something failed part-way: the claim (if any) stays until it expires, so a quick
-                # resend is not processed a second time on top of a half-done turn.
-                return try_again(sender, texts.TRY_AGAIN, text)
+                # Something failed part-way: the claim (if any) stays a few seconds, so a resend
+                # at once is not processed on top of a turn that may still be finishing.
+                if message_id is not None:
+                    await guard.ledger.failed(conversation, message_id)
+                return try_again(sender, texts.TRY_AGAIN, text, retry_after_s=FAILED_S)
             said_first = [{"recipient_id": sender, "text": warning} for warning in warnings]
             replies = said_first + collector.messages
             if message_id is not None:

@@ -260,7 +260,9 @@ class SocketIOChannel(InputChannel):
                     )
                 )
             except Exception as error:
+                # Not taken (another replica holds the conversation, a store is down): say so.
                 logger.error("socket.io message failed (%s, %s)", log_id(conversation), type(error).__name__)
+                await output.send_text_message(session_id, texts.for_message(texts.TRY_AGAIN, text))
 
         @webhook.route("/agent_message", methods=["POST"])
         async def agent_message(request: Request) -> HTTPResponse:

@@ -9,6 +9,8 @@
 - Request bodies are capped at 64 KB before they are read (Sanic's REQUEST_MAX_SIZE; 413).
 - The action server's token is put where endpoints.yml expects it (${ACTION_SERVER_TOKEN}).
 - A token Rasa's JWT check cannot even read gets 401, not 500 (rasa_server/hardening.py).
+- A tracker store that cannot be read or written fails the turn instead of starting the
+  conversation over (rasa_server/fail_closed.py).
 - Rasa's own log lines name conversations only by a short hash, mask card numbers, codes, dates
   of birth and signed links, and render tracebacks without local variables
   (rasa_server/log_privacy.py).
@@ -76,10 +78,11 @@ def main() -> int:
     sys.argv = rasa_arguments(settings)
     from rasa.__main__ import main as rasa_main
 
-    from rasa_server import log_privacy, metrics
+    from rasa_server import fail_closed, log_privacy, metrics
     from rasa_server.hardening import patch_rasa
 
     patch_rasa()
+    fail_closed.install()
     metrics.install(secret(settings.metrics_token))
     log_privacy.install()
     rasa_main()
