@@ -162,6 +162,23 @@ class BufferedRabbitBroker(EventBroker):
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run())
+        self._expose_metrics()
+
+    def _expose_metrics(self) -> None:
+        """Read at every scrape of this replica's /metrics (common/metrics.py)."""
+        from common import metrics
+
+        waiting = metrics.gauge("event_broker_buffered_events", "Events waiting to be published.")
+        waiting.set_function(lambda: len(self._buffer))
+        metrics.gauge("event_broker_dropped_events", "Events dropped: the buffer was full.").set_function(
+            lambda: self.dropped
+        )
+        metrics.gauge("event_broker_published_events", "Events RabbitMQ confirmed.").set_function(
+            lambda: self.published
+        )
+        metrics.gauge("event_broker_connected", "1 while connected to RabbitMQ.").set_function(
+            lambda: int(self.connected)
+        )
 
     async def _run(self) -> None:
         import aio_pika
