@@ -139,11 +139,12 @@ typecheck: setup
 validate: setup
 	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
 
-test: train chromium postgresql redis deploy-check .venv-tools/.installed
+test: train chromium postgresql redis rabbitmq haproxy deploy-check .venv-tools/.installed
 	scripts/run_tests.sh
 
-bench: train
+bench: train postgresql redis rabbitmq haproxy .venv-tools/.installed
 	source scripts/env.sh && $(BIN)/python scripts/bench.py
+	source scripts/env.sh && $(BIN)/python scripts/bench_load.py
 
 # NLU cross-validation on the training data alone (the held-out sets stay unseen): trains and parses
 # CV_FOLDS times, so it takes a while (see docs/nlu.md); Rasa's intent report, confusion matrix and

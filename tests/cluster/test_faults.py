@@ -12,6 +12,7 @@ import os
 import signal
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -20,7 +21,17 @@ from scripts.cluster.layout import PUBLIC, Layout
 from scripts.cluster.postgres import PostgresServer
 from scripts.cluster.rabbitmq import RabbitServer
 from scripts.cluster.redis import RedisServer
-from tests.cluster.conftest import RASA, ROOT, Conversation, kill, latest_code, pid_of, rasa_api_token
+from tests.cluster.conftest import (
+    RASA,
+    ROOT,
+    SERVICE,
+    Conversation,
+    kill,
+    latest_code,
+    pid_of,
+    rasa_api_token,
+)
+from tests.load.test_load_short import run_short_load
 
 
 def replica_url(layout: Layout, name: str) -> str:
@@ -98,6 +109,12 @@ def test_two_messages_at_once_on_two_replicas_take_turns(cluster: Layout) -> Non
         if event["event"] == "user" and index > 0:
             before = [e for e in events[:index] if e["event"] in ("action", "user")]
             assert before[-1]["event"] == "action" and before[-1]["name"] == "action_listen"
+
+
+def test_four_customers_load_the_cluster_without_an_error(cluster: Layout, tmp_path: Path) -> None:
+    """The short load run (tests/load) through the balancer, both replicas of each part up."""
+    summary = run_short_load(RASA, SERVICE, tmp_path)
+    print("cluster load:", summary["messages"])
 
 
 def test_rabbitmq_down_the_conversation_goes_on_and_events_follow(cluster: Layout, restarted: list) -> None:
