@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -28,35 +29,46 @@ SECTION = "\n## Load: whole conversations, one replica and the cluster\n"
 LOAD_LIMITS = {"IDENTITY_CODES_PER_CUSTOMER": "100000", "IDENTITY_ATTEMPTS_PER_CLIENT": "100000"}
 
 
-def wait_ready(url: str, process: subprocess.Popen[bytes], timeout_s: float) -> None:
+def wait_ready(ready: Callable[[], bool], process: subprocess.Popen[bytes], timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the services stopped before {url} answered")
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.RequestException:
-            pass
+            raise RuntimeError("the services stopped before they were ready")
+        if ready():
+            return
         time.sleep(2)
-    raise RuntimeError(f"{url} not ready in {timeout_s:.0f} s")
+    raise RuntimeError(f"not ready in {timeout_s:.0f} s")
+
+
+def answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).ok
+    except requests.RequestException:
+        return False
 
 
 def start(profile: str) -> subprocess.Popen[bytes]:
     environment = {**os.environ, **LOAD_LIMITS}
     log = (RESULTS / f"{profile}-services.log").open("wb")
+    ready_file = RESULTS / "cluster.ready"
+    ready_file.unlink(missing_ok=True)
     if profile == "single":
+        # run_services.sh starts the website last, once the others answer.
         command = ["bash", "scripts/run_services.sh"]
-        ready = "http://127.0.0.1:8080/health"
+        ready: Callable[[], bool] = lambda: answers("http://127.0.0.1:8080/health")  # noqa: E731
     else:
-        command = [str(REPO / ".venv" / "bin" / "python"), "-m", "scripts.cluster"]
-        ready = "http://127.0.0.1:8080/health"
+        command = [
+            str(REPO / ".venv" / "bin" / "python"),
+            "-m",
+            "scripts.cluster",
+            "--ready-file",
+            str(ready_file),
+        ]
+        ready = ready_file.exists
     process = subprocess.Popen(
         command, cwd=REPO, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     wait_ready(ready, process, 600)
-    # The website answers last in both; the balancer needs a moment to see every replica.
-    time.sleep(5)
     return process
 
 
@@ -99,6 +111,7 @@ def row(name: str, summary: dict) -> str:
 
 def section(single: dict, cluster: dict, users: int, run_time: str) -> str:
     per_replica = single["messages"]["per_s"]
+    gain = cluster["messages"]["per_s"] / per_replica if per_replica else 0.0
     lines = [
         SECTION,
         f"{users} simulated customers for {run_time} each (scripts/load_test.py: FAQ, the identity",
@@ -115,16 +128,16 @@ def section(single: dict, cluster: dict, users: int, run_time: str) -> str:
         "",
         "![one replica](benchmarks-load-single.png) ![cluster](benchmarks-load-cluster.png)",
         "",
-        "On one machine the cluster's two Rasa replicas share the same 2 cores (and PostgreSQL,",
-        "RabbitMQ and the balancer take their share), so it cannot be faster than one replica here;",
-        "what it buys is that a replica can die (tests/cluster). On N machines of this kind, each",
-        f"Rasa replica serves what one replica measured here: about {per_replica:.1f} msg/s, so N",
-        f"replicas about {per_replica:.1f} × N msg/s (a customer sends about one message every",
-        "10-20 s: some 50-100 concurrent conversations per replica). Rasa is the limit by far (NLU",
-        "and the policies per message); the next ones are the account service's PostgreSQL writes",
-        "(identity checks, payments: a few per conversation, indexed, well under 100 per second per",
-        "core) and then Redis (two or three small commands per message, tens of thousands per",
-        "second).",
+        f"Two replicas on these 2 cores served {gain:.2f}x the messages of one: a Rasa process does",
+        "most of its work on one core (one asyncio thread), so a second replica uses the second",
+        "core; PostgreSQL, Redis, RabbitMQ and the balancer took little of it. On N machines of this kind with one replica each, each serves what one replica",
+        f"measured here, about {per_replica:.1f} msg/s, so N replicas about {per_replica:.1f} × N msg/s",
+        "(a customer sends about one message every 10-20 s: some 50-100 concurrent conversations",
+        "per replica), or about twice that with two replicas per 2-core machine. Rasa is the limit",
+        "by far (NLU and the policies for every message). A model, not measured here: the next limit",
+        "is the account service's PostgreSQL (a few indexed reads and writes per account turn, so",
+        "hundreds of turns a second per database core before it saturates), then Redis (three or",
+        "four small commands per message, against tens of thousands a second).",
     ]
     return "\n".join(lines) + "\n"
 
@@ -134,10 +147,15 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--time", default="90s")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
+    parser.add_argument("--reuse", action="store_true", help="keep a profile's results/load summary")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     summaries = {}
     for profile in ("single", "cluster"):
+        kept = RESULTS / profile / "summary.json"
+        if args.reuse and kept.exists():
+            summaries[profile] = json.loads(kept.read_text(encoding="utf-8"))
+            continue
         process = start(profile)
         try:
             summaries[profile] = load(profile, args.users, args.time)
