@@ -11,6 +11,7 @@
 - A token Rasa's JWT check cannot even read gets 401, not 500 (rasa_server/hardening.py).
 - A tracker store that cannot be read or written fails the turn instead of starting the
   conversation over (rasa_server/fail_closed.py).
+- Two of Rasa's per-message costs are paid once (rasa_server/speedups.py).
 - Rasa's own log lines name conversations only by a short hash, mask card numbers, codes, dates
   of birth and signed links, and render tracebacks without local variables
   (rasa_server/log_privacy.py).
@@ -78,11 +79,12 @@ def main() -> int:
     sys.argv = rasa_arguments(settings)
     from rasa.__main__ import main as rasa_main
 
-    from rasa_server import fail_closed, log_privacy, metrics
+    from rasa_server import fail_closed, log_privacy, metrics, speedups
     from rasa_server.hardening import patch_rasa
 
     patch_rasa()
     fail_closed.install()
+    speedups.install()
     metrics.install(secret(settings.metrics_token))
     log_privacy.install()
     rasa_main()
