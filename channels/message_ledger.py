@@ -2,7 +2,8 @@
 
 A client that got no answer (a replica died, the network dropped) sends the same message again
 with the same `message_id`. The first copy to arrive claims the ID; when it has been answered,
-its replies are kept for a day, so a resent copy gets those same replies again without the
+its replies are kept for ten minutes (masked as the tracker store masks them: a signed link
+comes back masked), so a resent copy gets those replies again without the
 assistant seeing the message twice (a payment is never made twice by a retry). A copy that
 arrives while the first is still being answered waits a few seconds for its replies; a claim
 whose replica died expires after CLAIM_S, so a later resend is processed then.
@@ -24,8 +25,26 @@ from typing import Any, Protocol
 
 logger = logging.getLogger(__name__)
 
+
+def redacted(replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Replies as they may be kept: codes, card numbers, birth dates and signed links masked."""
+    from privacy.redaction import redact
+
+    def masked(value: Any) -> Any:
+        if isinstance(value, str):
+            return redact(value)
+        if isinstance(value, list):
+            return [masked(item) for item in value]
+        if isinstance(value, dict):
+            return {key: masked(item) for key, item in value.items()}
+        return value
+
+    return [masked(reply) for reply in replies]
+
+
 CLAIM_S = 40  # the lock's max wait (30 s) and a turn
-KEEP_S = 24 * 3600
+# A client resends within seconds or minutes; replies (personal data) are not kept longer.
+KEEP_S = 10 * 60
 FAILED_S = 5
 WAIT_FOR_FIRST_S = 8.0
 PENDING = "pending"
@@ -133,7 +152,8 @@ class MessageLedger:
 
     async def answered(self, conversation: str, message_id: str, replies: list[dict[str, Any]]) -> None:
         try:
-            await self.store.put(ledger_key(conversation, message_id), json.dumps(replies), KEEP_S)
+            kept = json.dumps(redacted(replies))
+            await self.store.put(ledger_key(conversation, message_id), kept, KEEP_S)
         except Exception as error:  # the answer was given; a later resend may then be processed
             logger.warning("could not record an answered message (%s)", type(error).__name__)
 

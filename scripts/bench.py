@@ -271,6 +271,9 @@ def main() -> int:
     print(result_table)
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     args.out.parent.mkdir(exist_ok=True)
+    # Sections after this table (the load runs, what each speed-up bought) are kept.
+    previous = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    kept = previous[previous.index("\n## ") :] if "\n## " in previous else ""
     args.out.write_text(
         "# Benchmarks\n\n"
         "Measured by `make bench` (scripts/bench.py): both assistants trained from scratch and served\n"
@@ -280,7 +283,7 @@ def main() -> int:
         "1 client sends 100 messages in turn, 20 clients send 20 each at once. Our memory counts the\n"
         "Rasa server, the action server and the account service. Aims: training under 5 minutes on\n"
         "2 cores; p50 latency within 1.5x of the stock assistant.\n\n"
-        f"Machine: {machine()}. Date: {when}.\n\n{result_table}\n",
+        f"Machine: {machine()}. Date: {when}.\n\n{result_table}\n{kept}",
         encoding="utf-8",
     )
     print(f"\nwritten to {args.out}")

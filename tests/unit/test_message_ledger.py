@@ -45,3 +45,12 @@ async def test_a_released_claim_lets_the_resend_through() -> None:
 def test_keys_hold_neither_the_conversation_nor_the_id() -> None:
     key = ledger_key("twilio:+15550102002", "order-77")
     assert "15550102002" not in key and "order-77" not in key
+
+
+async def test_kept_replies_are_masked_like_the_tracker_store() -> None:
+    ledger = MessageLedger(MemoryStore())
+    await ledger.claim("rest:a", "m1")
+    link = "Download it here: http://localhost:8081/statements/download/abc.def.ghi"
+    await ledger.answered("rest:a", "m1", [{"text": "Your code is 123456"}, {"text": link}])
+    kept = (await ledger.claim("rest:a", "m1")).replies or []
+    assert "123456" not in str(kept)
