@@ -45,6 +45,7 @@ from socketio import AsyncRedisManager, AsyncServer
 from channels.conversations import NamespacedOutput, log_id, namespaced, platform_id
 from channels.guard import chat_guard
 from channels.message_hygiene import EMPTY_MESSAGE_PAYLOAD, screen_message
+from channels.message_ledger import valid_message_id
 from common.settings import secret
 from localization import texts
 
@@ -96,6 +97,19 @@ class WidgetSessions:
             return self._signer.verify_signature(session_id.encode(), session_secret.encode())
         except BadSignature:
             return False
+
+
+class RecordingOutput(SocketIOOutput):
+    """Rasa's socket.io output, keeping what it sent for the message ledger."""
+
+    def __init__(self, sio: AsyncServer, bot_message_evt: str) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.sent: list[dict[str, Any]] = []
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        if isinstance(response, dict):
+            self.sent.append(response)
+        await super()._send_message(socket_id, response)
 
 
 class SocketIOChannel(InputChannel):
@@ -171,6 +185,10 @@ class SocketIOChannel(InputChannel):
             logger.warning("handoff check failed (%s): the assistant answers", type(error).__name__)
         return None
 
+    async def answered(self, conversation: str, message_id: str | None, sent: list[dict[str, Any]]) -> None:
+        if message_id is not None:
+            await self.guard.ledger.answered(conversation, message_id, sent)
+
     def get_output_channel(self) -> OutputChannel | None:
         return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
 
@@ -234,18 +252,35 @@ class SocketIOChannel(InputChannel):
             message = data.get("message")
             text, warnings = screen_message(message if isinstance(message, str) else "")
             metadata = data.get(self.metadata_key)
+            # A message sent again after a reconnect (same ID) is processed at most once; if it
+            # was answered, its answers are sent again (the first ones may have been lost).
+            message_id = data.get("message_id") if valid_message_id(data.get("message_id")) else None
+            if message_id is not None:
+                try:
+                    claim = await self.guard.ledger.claim(conversation, message_id)
+                except Exception as error:
+                    logger.warning("message ledger unavailable (%s)", type(error).__name__)
+                    await output.send_text_message(session_id, texts.for_message(texts.TRY_AGAIN, text))
+                    return
+                if claim.state != "new":
+                    for reply in claim.replies or []:
+                        await sio.emit(self.bot_message_evt, reply, room=session_id)
+                    return
+            output = RecordingOutput(sio, self.bot_message_evt)
             for warning in warnings:
                 await output.send_text_message(session_id, warning)
             if text.strip(" .!").lower() in LEAVE_QUEUE and await self.leave_queue(conversation):
-                notice = texts.for_message(texts.LEFT_QUEUE, text)
-                await sio.emit(self.bot_message_evt, {"text": notice, "notice": True}, room=session_id)
+                notice = {"text": texts.for_message(texts.LEFT_QUEUE, text), "notice": True}
+                await sio.emit(self.bot_message_evt, notice, room=session_id)
+                await self.answered(conversation, message_id, [*output.sent, notice])
                 return
             handoff = await self.to_handoff(conversation, text)
             if handoff is not None:
                 # With a person (or leaving them a message): the assistant stays quiet. An empty
                 # line still tells the widget that the message arrived (it stops "typing").
-                notice = handoff_notice(handoff, text)
-                await sio.emit(self.bot_message_evt, {"text": notice, "notice": True}, room=session_id)
+                notice = {"text": handoff_notice(handoff, text), "notice": True}
+                await sio.emit(self.bot_message_evt, notice, room=session_id)
+                await self.answered(conversation, message_id, [*output.sent, notice])
                 return
             try:
                 await on_new_message(
@@ -262,7 +297,11 @@ class SocketIOChannel(InputChannel):
             except Exception as error:
                 # Not taken (another replica holds the conversation, a store is down): say so.
                 logger.error("socket.io message failed (%s, %s)", log_id(conversation), type(error).__name__)
+                if message_id is not None:
+                    await self.guard.ledger.failed(conversation, message_id)
                 await output.send_text_message(session_id, texts.for_message(texts.TRY_AGAIN, text))
+                return
+            await self.answered(conversation, message_id, output.sent)
 
         @webhook.route("/agent_message", methods=["POST"])
         async def agent_message(request: Request) -> HTTPResponse:

@@ -67,6 +67,9 @@ class LinearIntentClassifier(SavedModelComponent):
             "char_ngrams": [1, 4],
             "word_ngrams": [1, 2],
             "ranking_length": 10,
+            # One binary classifier per topic, trained side by side on this many cores (threads;
+            # each has its own seed drawn before, so the model is the same for any number).
+            "training_jobs": 2,
         }
 
     # --- features ----------------------------------------------------------------------------
@@ -115,6 +118,7 @@ class LinearIntentClassifier(SavedModelComponent):
             max_iter=self.config["epochs"],
             tol=None,
             random_state=42,
+            n_jobs=self.config["training_jobs"],
         )
         classifier.fit(self._features(examples), [m.get(INTENT) for m in examples])
         self.model["classifier"] = classifier

@@ -21,8 +21,10 @@ from scripts.cluster.layout import PUBLIC, Layout
 from scripts.cluster.postgres import PostgresServer
 from scripts.cluster.rabbitmq import RabbitServer
 from scripts.cluster.redis import RedisServer
+from scripts.demo_secrets import existing
 from tests.cluster.conftest import (
     RASA,
+    REPO,
     ROOT,
     SERVICE,
     Conversation,
@@ -109,6 +111,44 @@ def test_two_messages_at_once_on_two_replicas_take_turns(cluster: Layout) -> Non
         if event["event"] == "user" and index > 0:
             before = [e for e in events[:index] if e["event"] in ("action", "user")]
             assert before[-1]["event"] == "action" and before[-1]["name"] == "action_listen"
+
+
+def test_a_widget_on_one_replica_hears_an_agent_line_sent_to_the_other(cluster: Layout) -> None:
+    """python-socketio's Redis manager: the agent console may post to any replica."""
+    from tests.conversations.test_socketio import Browser, texts
+
+    relay_token = existing(REPO / "var" / "secrets.env")["AGENT_RELAY_TOKEN"]
+
+    async def scenario() -> None:
+        widget = Browser(replica_url(cluster, "rasa-1"))
+        session_id = await widget.open()
+        try:
+            assert "User ID" in texts(await widget.say("what's my balance"))
+            reply = await asyncio.to_thread(
+                requests.post,
+                f"{replica_url(cluster, 'rasa-2')}/webhooks/socketio/agent_message",
+                json={
+                    "conversation_id": f"socketio:{session_id}",
+                    "text": "Hello, Maria here",
+                    "agent": "Maria",
+                },
+                headers={"Authorization": f"Bearer {relay_token}"},
+                timeout=10,
+            )
+            assert reply.status_code == 200, reply.text
+            heard = await asyncio.wait_for(widget.replies.get(), 10)
+            assert heard["text"] == "Hello, Maria here" and heard["agent"] == {"name": "Maria"}
+        finally:
+            await widget.close()
+        # The page reloads and reaches the other replica: its session and secret still hold.
+        again = Browser(replica_url(cluster, "rasa-2"))
+        assert await again.open(session_id, widget.session_secret) == session_id
+        try:
+            assert "code" in texts(await again.say("alex.morgan")).lower()
+        finally:
+            await again.close()
+
+    asyncio.run(scenario())
 
 
 def test_four_customers_load_the_cluster_without_an_error(cluster: Layout, tmp_path: Path) -> None:

@@ -105,3 +105,31 @@ async def test_a_card_number_is_warned_about_first(assistant):
     assert "don't type your full card number" in replies[0]["text"]
     await browser.close()
     assert b"4111 1111 1111 1111" not in assistant.stored_bytes()
+
+
+async def test_a_message_sent_again_with_its_id_is_answered_again_but_processed_once(assistant):
+    """What the widget does after a reconnect: the unanswered message again, with the same ID."""
+    browser = Browser(assistant.rasa_url)
+    await browser.open()
+    try:
+        sent = {
+            "message": "how do I reset my password",
+            "session_id": browser.session_id,
+            "message_id": "w-1",
+        }
+        await browser.client.emit("user_uttered", sent)
+        first = [await asyncio.wait_for(browser.replies.get(), 30)]
+        await asyncio.sleep(1.5)
+        while not browser.replies.empty():
+            first.append(browser.replies.get_nowait())
+        await browser.client.emit("user_uttered", sent)
+        again = [await asyncio.wait_for(browser.replies.get(), 30)]
+        await asyncio.sleep(1.5)
+        while not browser.replies.empty():
+            again.append(browser.replies.get_nowait())
+        assert again == first and texts(first)
+    finally:
+        await browser.close()
+    events = assistant.tracker(browser.conversation)["events"]
+    said = [event["text"] for event in events if event["event"] == "user"]
+    assert said.count("how do I reset my password") == 1, said

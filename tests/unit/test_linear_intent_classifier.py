@@ -35,7 +35,7 @@ def storage_and_context(tmp_path):
     return LocalModelStorage(tmp_path), ExecutionContext(GraphSchema({}), "test")
 
 
-def trained(storage, context) -> LinearIntentClassifier:
+def trained(storage, context, **config) -> LinearIntentClassifier:
     data = TrainingData(
         [
             with_sentence_vector(Message.build(text, intent), index)
@@ -43,9 +43,10 @@ def trained(storage, context) -> LinearIntentClassifier:
             for text in texts * 2
         ]
     )
-    resource = Resource("intents")
-    LinearIntentClassifier.create({}, storage, resource, context).train(data)
-    return LinearIntentClassifier.load({}, storage, resource, context)
+    resource = Resource(f"intents-{sorted(config.items())}")
+    settings = {**LinearIntentClassifier.get_default_config(), **config}
+    LinearIntentClassifier.create(settings, storage, resource, context).train(data)
+    return LinearIntentClassifier.load(settings, storage, resource, context)
 
 
 def test_trained_saved_loaded_and_classifying_like_diet(storage_and_context):
@@ -88,3 +89,10 @@ def test_an_unloadable_model_leaves_messages_unclassified(storage_and_context):
     message = Message.build("freeze my card")
     classifier.process([message])
     assert message.get("intent") is None  # the fallback then answers "did not understand"
+
+
+def test_training_on_two_cores_gives_the_same_model_as_on_one(storage_and_context):
+    one = trained(*storage_and_context, training_jobs=1).model
+    two = trained(*storage_and_context, training_jobs=2).model
+    assert one is not None and two is not None
+    assert np.array_equal(one["classifier"].coef_, two["classifier"].coef_)

@@ -88,6 +88,12 @@ export function mount(userOptions = {}) {
   // What was typed while offline, exactly as it is to be sent (the history shows it masked);
   // in memory only, so a code or card number typed offline never reaches localStorage.
   const queue = [];
+  // Sent but not answered yet, each with its ID: after a reconnect they are sent again with the
+  // same IDs (a replica may have died with them), and the server processes each at most once.
+  // In memory only, like the queue.
+  let unanswered = [];
+  const newMessageId = () =>
+    Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
   // Messages never sent before a reload stay unsent: their text is gone with the old page.
   if (store.state.messages.some((m) => m.pending)) {
     store.update({ messages: store.state.messages.filter((m) => !m.pending) });
@@ -336,6 +342,7 @@ export function mount(userOptions = {}) {
     }
     ready = true;
     setStatus("online");
+    resendUnanswered(sessionId);
     flushPending();
     greetIfNeeded();
   });
@@ -348,6 +355,8 @@ export function mount(userOptions = {}) {
   socket.on("bot_uttered", (data) => {
     if (!data || typeof data !== "object") return;
     setTyping(false);
+    // Answers come in order: an answer means what was sent before it arrived.
+    unanswered = [];
     const message = { from: "bot", text: typeof data.text === "string" ? data.text : "" };
     if (data.agent && typeof data.agent === "object") {
       message.from = "agent";
@@ -386,9 +395,17 @@ export function mount(userOptions = {}) {
     }
   }
 
-  function emitMessage(text) {
-    socket.emit("user_uttered", { message: text, session_id: store.state.sessionId, customData });
+  function emitMessage(text, messageId = newMessageId()) {
+    const sessionId = store.state.sessionId;
+    socket.emit("user_uttered", { message: text, session_id: sessionId, message_id: messageId, customData });
+    unanswered.push({ text, messageId, sessionId });
     setTyping(true);
+  }
+
+  function resendUnanswered(sessionId) {
+    const again = unanswered.filter((m) => m.sessionId === sessionId);
+    unanswered = [];
+    for (const { text, messageId } of again) emitMessage(text, messageId);
   }
 
   function flushPending() {
@@ -452,6 +469,7 @@ export function mount(userOptions = {}) {
   function reset() {
     store.clear();
     queue.length = 0;
+    unanswered = [];
     ready = false;
     setTyping(false);
     renderAll();
