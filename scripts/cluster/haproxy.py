@@ -51,6 +51,12 @@ def balancer_config(layout: Layout) -> str:
         "    use_backend rasa_sockets if socketio\n"
         "    default_backend rasa\n"
     )
-    config += _backend(layout, "rasa", "rasa")
+    # A replica that dies with a message in hand closes the connection without an answer: the
+    # balancer sends the (buffered) message to the other replica. A message with a message_id is
+    # processed at most once whichever replica gets it (channels/message_ledger.py).
+    config += _backend(layout, "rasa", "rasa").replace(
+        "    balance roundrobin\n",
+        "    balance roundrobin\n    option http-buffer-request\n    retry-on conn-failure empty-response\n",
+    )
     config += _backend(layout, "rasa_sockets", "rasa", "source")
     return config
