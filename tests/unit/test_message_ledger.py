@@ -9,9 +9,8 @@ import pytest
 from channels import message_ledger
 from channels.message_ledger import MemoryStore, MessageLedger, ledger_key
 
-pytestmark = pytest.mark.asyncio
 
-
+@pytest.mark.asyncio
 async def test_first_copy_is_new_then_resends_get_its_replies() -> None:
     ledger = MessageLedger(MemoryStore())
     assert (await ledger.claim("rest:a", "m1")).state == "new"
@@ -21,6 +20,7 @@ async def test_first_copy_is_new_then_resends_get_its_replies() -> None:
     assert (await ledger.claim("rest:b", "m1")).state == "new"
 
 
+@pytest.mark.asyncio
 async def test_a_resend_waits_for_the_first_copy_then_is_busy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(message_ledger, "WAIT_FOR_FIRST_S", 0.5)
     ledger = MessageLedger(MemoryStore())
@@ -35,6 +35,7 @@ async def test_a_resend_waits_for_the_first_copy_then_is_busy(monkeypatch: pytes
     assert claim.state == "answered"
 
 
+@pytest.mark.asyncio
 async def test_a_released_claim_lets_the_resend_through() -> None:
     ledger = MessageLedger(MemoryStore())
     await ledger.claim("rest:a", "m1")
@@ -47,6 +48,7 @@ def test_keys_hold_neither_the_conversation_nor_the_id() -> None:
     assert "15550102002" not in key and "order-77" not in key
 
 
+@pytest.mark.asyncio
 async def test_kept_replies_are_masked_like_the_tracker_store() -> None:
     ledger = MessageLedger(MemoryStore())
     await ledger.claim("rest:a", "m1")
