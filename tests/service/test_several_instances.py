@@ -20,18 +20,9 @@ from account_service.app import create_app
 from account_service.database import Database
 from account_service.settings import Settings
 from tests.service.api import Api
+from tests.service.test_postgres import _empty_database
 
 pytestmark = pytest.mark.asyncio
-
-
-async def _drop_everything(url: str) -> None:
-    database = Database(url)
-    try:
-        async with database.engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-    finally:
-        await database.close()
 
 
 @pytest_asyncio.fixture(params=["postgresql", "sqlite"])
@@ -40,7 +31,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         yield f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
         return
     url = request.getfixturevalue("postgres_url")
-    await _drop_everything(url)
+    await _empty_database(url)
     yield url
 
 
