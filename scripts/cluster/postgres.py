@@ -6,10 +6,12 @@ directory that user owns. Loopback only, trust authentication (nothing else can 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pwd
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 
@@ -44,12 +46,31 @@ def give_to_server_user(path: Path) -> None:
         os.chown(path, server_user.pw_uid, server_user.pw_gid)
 
 
+def reachable_by_server_user(path: Path) -> bool:
+    """As root, whether the postgres user can reach `path` (a checkout under a private directory,
+    such as one from `mktemp -d`, is not reachable, and PostgreSQL would not start there)."""
+    if os.geteuid() != 0:
+        return True
+    probe = path
+    while not probe.exists():
+        probe = probe.parent
+    reached = subprocess.run(as_server_user(["test", "-x", str(probe)]), capture_output=True)
+    return reached.returncode == 0
+
+
+def outside_home(workdir: Path) -> Path:
+    """A directory of this workdir's own that the postgres user can reach (the temporary one)."""
+    digest = hashlib.sha256(str(workdir.resolve()).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"assistant-postgres-{digest}"
+
+
 class PostgresServer:
     """`workdir` holds data/ and server.log; the socket goes there too."""
 
     def __init__(self, workdir: Path, port: int) -> None:
-        self.workdir, self.port = workdir, port
-        self.data = workdir / "data"
+        self.port = port
+        self.workdir = workdir if reachable_by_server_user(workdir) else outside_home(workdir)
+        self.data = self.workdir / "data"
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"

@@ -29,6 +29,7 @@ def start_postgres(timeout_s: int = 60) -> tuple[str, Callable[[], None]]:
         server.initialise(timeout_s)
         server.start(timeout_s, fsync=False)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError, PostgresUnavailable) as error:
+        shutil.rmtree(server.workdir, ignore_errors=True)
         shutil.rmtree(workdir, ignore_errors=True)
         if isinstance(error, PostgresUnavailable):
             raise
@@ -36,6 +37,7 @@ def start_postgres(timeout_s: int = 60) -> tuple[str, Callable[[], None]]:
 
     def stop() -> None:
         server.stop()
+        shutil.rmtree(server.workdir, ignore_errors=True)  # outside workdir when that was private
         shutil.rmtree(workdir, ignore_errors=True)
 
     return server.url().replace("postgresql://", "postgresql+asyncpg://", 1), stop
