@@ -10,6 +10,10 @@ numbers, in a third of the time per message. And every token gets at least one w
 Rasa drops a token whose characters the BERT tokenizer removes (an emoji variation selector,
 a zero-width joiner), which leaves the dense features one token short of the sparse ones and
 fails training or the message ("All dimensions except 2 must match").
+
+In training, messages are encoded in batches of similar length: a batch is padded to its
+longest message, so batches of mixed lengths spent most of the model's time on padding.
+Each message's features are the same (padding is masked and cut off).
 """
 
 from __future__ import annotations
@@ -19,7 +23,15 @@ from collections.abc import Callable
 import numpy as np
 import tensorflow as tf
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.constants import DENSE_FEATURIZABLE_ATTRIBUTES
 from rasa.nlu.featurizers.dense_featurizer.lm_featurizer import LanguageModelFeaturizer
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+TRAINING_BATCH_SIZE = 64  # Rasa's
+# Words and their word pieces kept for the process's life: bounded, so that messages full of
+# made-up words cannot grow it (at most some 20 MB).
+WORDS_KEPT = 50_000
+LONGEST_WORD_KEPT = 32
 
 
 def mean_pooled(sequence_embedding: np.ndarray) -> np.ndarray:
@@ -44,7 +56,29 @@ def compile_language_model(model: tf.keras.Model) -> Callable[[tf.Tensor, tf.Ten
 class MeanPooledLanguageModelFeaturizer(LanguageModelFeaturizer):
     _token_vectors: Callable[[tf.Tensor, tf.Tensor], tf.Tensor] | None = None
 
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Rasa's, with the messages of each batch of similar length."""
+        for attribute in DENSE_FEATURIZABLE_ATTRIBUTES:
+            examples = [example for example in training_data.training_examples if example.get(attribute)]
+            # Characters stand for word pieces; the sort is stable, so training stays reproducible.
+            examples.sort(key=lambda example: len(str(example.get(attribute))))
+            for start in range(0, len(examples), TRAINING_BATCH_SIZE):
+                batch = examples[start : start + TRAINING_BATCH_SIZE]
+                for example, doc in zip(batch, self._get_docs_for_batch(batch, attribute), strict=True):
+                    self._set_lm_features(doc, example, attribute)
+        return training_data
+
     def _lm_tokenize(self, text: str) -> tuple[list[int], list[str]]:
+        # Rasa splits each word separately, with the slow Python tokenizer; words repeat.
+        known = self.__dict__.setdefault("_word_pieces", {})
+        pieces = known.get(text)
+        if pieces is None:
+            pieces = self._word_pieces_of(text)
+            if len(known) < WORDS_KEPT and len(text) <= LONGEST_WORD_KEPT:
+                known[text] = pieces
+        return list(pieces[0]), list(pieces[1])
+
+    def _word_pieces_of(self, text: str) -> tuple[list[int], list[str]]:
         token_ids, token_strings = super()._lm_tokenize(text)
         if not token_ids:
             return [self.tokenizer.unk_token_id], [self.tokenizer.unk_token]
@@ -65,3 +99,4 @@ class MeanPooledLanguageModelFeaturizer(LanguageModelFeaturizer):
         _, token_embeddings = super()._post_process_sequence_embeddings(sequence_embeddings)
         sentence_embeddings = np.array([mean_pooled(example) for example in sequence_embeddings])
         return sentence_embeddings, token_embeddings
+

@@ -20,9 +20,23 @@ logger = logging.getLogger(__name__)
 SAFE_TYPE_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.")
 
 
+def drop_cut_terms(model: Any) -> None:
+    """A fitted TF-IDF vectorizer keeps every term that min_df cut (`stop_words_`), for
+    introspection only (scikit-learn: "can be safely removed"). Ours cut several hundred
+    thousand character n-grams: they made the model file 39 MB and took 9 s of training to save."""
+    if isinstance(model, dict):
+        parts = list(model.values())
+    else:
+        parts = [step for _, step in getattr(model, "steps", [])] or [model]
+    for part in parts:
+        if hasattr(part, "stop_words_"):
+            del part.stop_words_
+
+
 def dump(model: Any, model_storage: ModelStorage, resource: Resource, file_name: str) -> None:
     import skops.io as sio
 
+    drop_cut_terms(model)
     with model_storage.write_to(resource) as model_dir:
         sio.dump(model, model_dir / file_name)
 

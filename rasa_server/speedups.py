@@ -12,17 +12,30 @@ py-spy on a 60-message conversation; docs/benchmarks.md):
   conversation) were worked out again by every policy and featurizer in a turn: 19% after the
   two above. They are kept with the tracker until an event is added (events are only ever
   appended; the key is the event list, its length and its last event).
+- the states of every past turn (`DialogueStateTracker.past_states`) were worked out four
+  times per prediction (the rule policy twice, memoization, TED) for two sets of arguments:
+  they are kept the same way, per set of arguments, and each caller gets its own copy.
+- every new tracker copied each of the domain's 76 slots with `copy.copy`, which goes through
+  `__reduce_ex__`: a slot now copies its attributes directly (the same shallow copy).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+_installed = False
+
 
 def install() -> None:
+    global _installed
+    if _installed:  # wrapping twice would keep results twice
+        return
+    _installed = True
     _validate_action_results_with_one_validator()
     _resolve_events_from_a_table()
     _applied_events_once_per_state()
+    _past_states_once_per_state()
+    _slots_copied_directly()
 
 
 def _validate_action_results_with_one_validator() -> None:
@@ -87,4 +100,58 @@ def _applied_events_once_per_state() -> None:
             self.__dict__["_applied_events_kept"] = kept
         return list(kept[1])  # callers may change their list
 
+    applied_events.__wrapped__ = original  # type: ignore[attr-defined]
     DialogueStateTracker.applied_events = applied_events  # type: ignore[method-assign]
+
+
+def _event_list_key(tracker: Any) -> tuple[int, int, int | None]:
+    events = tracker.events
+    return (id(events), len(events), id(events[-1]) if events else None)
+
+
+def _past_states_once_per_state() -> None:
+    import json
+
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    original = DialogueStateTracker.past_states
+
+    def past_states(
+        self: DialogueStateTracker,
+        domain: Any,
+        omit_unset_slots: bool = False,
+        ignore_rule_only_turns: bool = False,
+        rule_only_data: dict[str, Any] | None = None,
+    ) -> list[Any]:
+        arguments = (
+            id(domain),
+            omit_unset_slots,
+            ignore_rule_only_turns,
+            json.dumps(rule_only_data, sort_keys=True, default=str),
+        )
+        key = _event_list_key(self)
+        kept = self.__dict__.get("_past_states_kept")
+        if kept is None or kept[0] != key:
+            kept = (key, {})
+            self.__dict__["_past_states_kept"] = kept
+        states = kept[1].get(arguments)
+        if states is None:
+            states = original(self, domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+            kept[1][arguments] = states
+        # A state maps names to sub-states of strings and tuples: two levels make it a copy
+        # that callers may change (the featurizers drop the text of the last message).
+        return [{name: dict(sub_state) for name, sub_state in state.items()} for state in states]
+
+    past_states.__wrapped__ = original  # type: ignore[attr-defined]
+    DialogueStateTracker.past_states = past_states  # type: ignore[method-assign]
+
+
+def _slots_copied_directly() -> None:
+    from rasa.shared.core.slots import Slot
+
+    def copy_slot(self: Slot) -> Slot:
+        duplicate = object.__new__(type(self))
+        duplicate.__dict__.update(self.__dict__)
+        return duplicate
+
+    Slot.__copy__ = copy_slot  # type: ignore[attr-defined]

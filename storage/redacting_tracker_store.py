@@ -23,10 +23,13 @@ from sqlalchemy.engine import make_url
 
 from common.db_urls import sync_database_url
 from privacy.redaction import redact
+from storage.event_compaction import SlotValues
 
 # Slots whose value is a secret, and whose question makes the customer's answer a secret.
 SECRET_SLOTS = frozenset({"identity_code", "confirm_code", "date_of_birth"})
 REDACTED = "[redacted]"
+# Kept on a tracker this store read or saved: how many of its events the database holds.
+STORED_UPTO = "_events_stored_upto"
 
 
 def _redact_value(value: Any) -> Any:
@@ -103,20 +106,48 @@ def database_options(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """Saves (and streams to an event broker, if one is set) only redacted copies of the events
-    added since the last save: the work per turn stays the same however long the conversation."""
+    added since the last save, without slot sets that change nothing (storage/event_compaction.py):
+    the work per turn stays the same however long the conversation."""
 
     def __init__(self, domain: Domain | None = None, **kwargs: Any) -> None:
         super().__init__(domain, **{**kwargs, **database_options()})
 
-    async def save(self, tracker: DialogueStateTracker) -> None:
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        # Only the event column: building an ORM object per row cost more than the query.
         with self.session_scope() as session:
-            stored = self._event_query(
-                session, tracker.sender_id, fetch_events_from_all_sessions=False
-            ).count()
-            events = list(tracker.events)
-            new_events = redact_events(
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+            rows = query.with_entities(self.SQLEvent.data).all()
+        events = [json.loads(data) for (data,) in rows]
+        if self.domain is None or not events:
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        tracker.__dict__[STORED_UPTO] = len(tracker.events)
+        return tracker
+
+    def _slot_values(self) -> SlotValues:
+        initial = {} if self.domain is None else {slot.name: slot.initial_value for slot in self.domain.slots}
+        # requested_slot tells redaction which answer is a secret: its every setting is kept.
+        return SlotValues(initial, always_kept={"requested_slot"})
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        events = list(tracker.events)
+        with self.session_scope() as session:
+            stored = tracker.__dict__.get(STORED_UPTO)
+            if stored is None or stored > len(events):  # a tracker this store did not read
+                stored = self._event_query(
+                    session, tracker.sender_id, fetch_events_from_all_sessions=False
+                ).count()
+            values = self._slot_values()
+            for event in events[:stored]:
+                values.follow(event)
+            worth_storing = [values.follow(event) for event in events[stored:]]
+            # Redacted in full first: what a secret answered depends on every question asked.
+            redacted = redact_events(
                 [event.as_dict() for event in events[stored:]], open_question(events[:stored])
             )
+            new_events = [data for data, keep in zip(redacted, worth_storing, strict=True) if keep]
             for data in new_events:
                 session.add(
                     self.SQLEvent(
@@ -129,6 +160,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                     )
                 )
             session.commit()
+        tracker.__dict__[STORED_UPTO] = len(events)
         if self.event_broker is not None:
             for data in new_events:
                 self.event_broker.publish({"sender_id": tracker.sender_id, **data})

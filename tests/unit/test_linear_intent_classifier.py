@@ -96,3 +96,21 @@ def test_training_on_two_cores_gives_the_same_model_as_on_one(storage_and_contex
     two = trained(*storage_and_context, training_jobs=2).model
     assert one is not None and two is not None
     assert np.array_equal(one["classifier"].coef_, two["classifier"].coef_)
+
+
+def test_the_saved_vectorizers_leave_out_the_cut_terms_and_read_text_the_same(storage_and_context):
+    storage, context = storage_and_context
+    classifier = LinearIntentClassifier.create(
+        LinearIntentClassifier.get_default_config(), storage, Resource("cut-terms"), context
+    )
+    chars, words = classifier._vectorizers()
+    texts = [classifier_text(text) for texts in EXAMPLES.values() for text in texts]
+    chars.fit(texts)
+    words.fit(texts)
+    assert chars.stop_words_  # min_df cut some n-grams: there is something to leave out
+    sample = [classifier_text(text) for text in ["freeze it please", "मेरा कार्ड", "weather?"]]
+    expected = chars.transform(sample)
+    sklearn_storage.dump({"chars": chars, "words": words}, storage, Resource("cut-terms"), "v.skops")
+    saved = sklearn_storage.load(storage, Resource("cut-terms"), "v.skops")["chars"]
+    assert not hasattr(saved, "stop_words_")
+    assert (saved.transform(sample) != expected).nnz == 0
