@@ -355,6 +355,8 @@ class WebSettings(ProcessSettings):
     account_service_token: SecretStr | None = Field(None, env="ACCOUNT_SERVICE_TOKEN")
     channels_service_token: SecretStr | None = Field(None, env="CHANNELS_SERVICE_TOKEN")
     operator_service_token: SecretStr | None = Field(None, env="OPERATOR_SERVICE_TOKEN")
+    # The console's sessions, login attempts and used codes, shared by several website replicas.
+    redis_url: SecretStr | None = Field(None, env="REDIS_URL")
 
     @validator("agent_cookie_secure", pre=True)
     def _cookie_flag(cls, value: Any) -> Any:

@@ -10,6 +10,9 @@ hand it back to the assistant or close it.
   only its signed random ID: HttpOnly, SameSite=Strict, path /agent, Secure outside demo mode.
 - Every POST carries the session's CSRF token and must come from this origin.
 - Pages are Jinja2 templates with autoescaping: a customer's message can never become HTML.
+- With REDIS_URL, sessions, login attempts and used codes are in Redis (web/agent_redis.py), so
+  several website replicas behind a balancer share them; when Redis does not answer, the console
+  answers 503 and lets nobody in.
 - The account service is the system of record (the queue, messages, audit), called with
   AGENT_SERVICE_TOKEN; Rasa's socket.io channel gets the agent's lines for the customer's widget
   (POST /webhooks/socketio/agent_message, bearer AGENT_RELAY_TOKEN).
@@ -29,7 +32,8 @@ import aiohttp
 from aiohttp import web
 
 from common.client_address import client_address
-from web.agent_login import Agents, LoginLimiter, Reservation
+from web import agent_redis
+from web.agent_login import Agents, LoginLimiter, LoginLimits, Reservation
 from web.agent_sessions import SESSION_S, AgentSession, MemorySessionStore, SessionCookies, SessionStore
 from web.settings import Settings
 from web.templating import html_response
@@ -54,12 +58,13 @@ SENDERS = {"customer": "Customer", "assistant": "Assistant", "agent": "Agent"}
 STATES = {"waiting": "in the queue", "message_left": "left a message"}
 
 AGENTS = web.AppKey("agents", Agents)
-LIMITER = web.AppKey("agent_login_limiter", LoginLimiter)
+LIMITER = web.AppKey("agent_login_limiter", LoginLimits)
 SESSION_STORE = web.AppKey("agent_session_store", SessionStore)
 COOKIES = web.AppKey("agent_session_cookies", SessionCookies)
 # Its own keys (not web.server's): `python -m web.server` runs that module as __main__.
 CONFIG = web.AppKey("agent_console_settings", Settings)
 CLIENT = web.AppKey("agent_console_client", aiohttp.ClientSession)
+REDIS = web.AppKey("agent_console_redis", object)  # a redis.asyncio.Redis
 SESSION = "agent_console.session"  # the request's checked session, once looked up
 
 
@@ -228,7 +233,7 @@ async def login(request: web.Request) -> web.Response:
     code = str(form.get("code", ""))[:20]
     limiter = request.app[LIMITER]
     # The place is taken before anything is awaited: twenty guesses at once count as twenty.
-    reservation = limiter.reserve((f"address:{the_client(request)}", f"agent:{name}"))
+    reservation = await limiter.reserve((f"address:{the_client(request)}", f"agent:{name}"))
     if not isinstance(reservation, Reservation):
         response = login_page_response(request, "Too many failed attempts. Wait a few minutes.", 429)
         response.headers["Retry-After"] = str(int(reservation))
@@ -236,17 +241,17 @@ async def login(request: web.Request) -> web.Response:
     try:
         accepted = await agents.check(name, password, code)
     except BaseException:
-        limiter.failed(reservation)
+        await limiter.failed(reservation)
         raise
     if not accepted:
-        limiter.failed(reservation)
+        await limiter.failed(reservation)
         problem = (
             "That name, password and code do not match."
             if agents.any_code
             else "That name and password do not match."
         )
         return login_page_response(request, problem, 401)
-    limiter.succeeded(reservation)
+    await limiter.succeeded(reservation)
     store = request.app[SESSION_STORE]
     earlier = await current_session(request, activity=False)
     if earlier is not None:  # a new login never keeps an old session ID alive
@@ -418,13 +423,44 @@ async def client_session(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
+@web.middleware
+async def shared_state_unavailable(request: web.Request, handler: Any) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except agent_redis.SharedStateUnavailable as error:
+        logger.warning("agent console: Redis is not answering (%s): 503", error)
+        return web.Response(
+            status=503,
+            text="The agent console cannot check sessions right now. Try again in a moment.",
+            headers={"Retry-After": "5", "Cache-Control": "no-store"},
+        )
+
+
+async def close_redis(app: web.Application) -> AsyncIterator[None]:
+    yield
+    client: Any = app[REDIS]
+    await client.close()
+
+
 def add_console(app: web.Application, settings: Settings, store: SessionStore | None = None) -> None:
-    """The console's routes; `store` is where sessions live (in memory unless given)."""
+    """The console's routes; `store` is where sessions live (Redis with REDIS_URL, else this
+    process's memory, unless given)."""
     keys = (*settings.agent_session_previous_secrets, settings.agent_session_secret)
     app[CONFIG] = settings
-    app[AGENTS] = Agents(settings.agent_users, settings.agent_totp_secrets, tag_keys=keys)
-    app[LIMITER] = LoginLimiter()
-    app[SESSION_STORE] = store or MemorySessionStore()
+    if settings.redis_url:
+        app[REDIS] = agent_redis.connect(settings.redis_url)
+        app.cleanup_ctx.append(close_redis)
+        app.middlewares.append(shared_state_unavailable)
+        code_steps = agent_redis.RedisCodeSteps(app[REDIS])
+        app[LIMITER] = agent_redis.RedisLoginLimiter(app[REDIS])
+        app[SESSION_STORE] = store or agent_redis.RedisSessionStore(app[REDIS])
+    else:
+        code_steps = None
+        app[LIMITER] = LoginLimiter()
+        app[SESSION_STORE] = store or MemorySessionStore()
+    app[AGENTS] = Agents(
+        settings.agent_users, settings.agent_totp_secrets, tag_keys=keys, code_steps=code_steps
+    )
     app[COOKIES] = SessionCookies(settings.agent_session_secret, settings.agent_session_previous_secrets)
     app.cleanup_ctx.append(client_session)
     app.router.add_get("/agent", queue_page)

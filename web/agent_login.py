@@ -7,6 +7,9 @@
 - Attempts: a login reserves a place under the client's address and under the agent name before
   anything is hashed (no await between looking and reserving), so parallel guesses are counted
   like sequential ones. Five failures per 5 minutes on either key, and that key waits.
+
+The used codes and the attempts live in this process (one website) or, for several website
+replicas, in Redis (web/agent_redis.py), behind the same small interfaces.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import pyotp
 
@@ -26,6 +30,26 @@ PBKDF2_ROUNDS = 200_000
 MAX_FAILURES, FAILURE_WINDOW_S = 5, 300
 CODE_LENGTH = 6
 DRIFT_STEPS = 1
+
+
+class CodeSteps(Protocol):
+    """The newest TOTP step each agent logged in with."""
+
+    async def accept(self, name: str, step: int) -> bool:
+        """Records `step` for `name` if it is newer than the last one; False (a replay) if not."""
+        ...
+
+
+class MemoryCodeSteps:
+    def __init__(self) -> None:
+        self._last_step: dict[str, int] = {}
+
+    async def accept(self, name: str, step: int) -> bool:
+        # No await between reading and writing: two requests with one code cannot both pass.
+        if step <= self._last_step.get(name, -1):
+            return False
+        self._last_step[name] = step
+        return True
 
 
 class Agents:
@@ -37,6 +61,7 @@ class Agents:
         totp_secrets: Mapping[str, str] | None = None,
         *,
         tag_keys: Iterable[str] = (),
+        code_steps: CodeSteps | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         users = tuple(users)
@@ -46,7 +71,7 @@ class Agents:
         self._totp = {
             name: pyotp.TOTP(secret) for name, secret in totp_secrets.items() if name in self._users
         }
-        self._last_step: dict[str, int] = {}
+        self._code_steps = code_steps or MemoryCodeSteps()
         self._clock = clock
         # A session remembers which credentials opened it: once the password or TOTP secret of its
         # agent changes (or the agent is removed), the tag no longer matches and the session ends.
@@ -93,9 +118,9 @@ class Agents:
         if not (hmac.compare_digest(computed, expected) and name in self._users):
             return False
         totp = self._totp.get(name)
-        return totp is None or self._use_code(name, totp, code)
+        return totp is None or await self._use_code(name, totp, code)
 
-    def _use_code(self, name: str, totp: pyotp.TOTP, code: str) -> bool:
+    async def _use_code(self, name: str, totp: pyotp.TOTP, code: str) -> bool:
         code = code.replace(" ", "")
         if len(code) != CODE_LENGTH or not code.isdigit():
             return False
@@ -106,12 +131,8 @@ class Agents:
             for offset in range(-DRIFT_STEPS, DRIFT_STEPS + 1)
             if hmac.compare_digest(totp.at(now, counter_offset=offset), code)
         ]
-        # No await between reading and writing the last step: two requests with one code cannot
-        # both pass. A code not newer than the last one accepted is a replay.
-        if not matched or max(matched) <= self._last_step.get(name, -1):
-            return False
-        self._last_step[name] = max(matched)
-        return True
+        # A code not newer than the last one accepted is a replay.
+        return bool(matched) and await self._code_steps.accept(name, max(matched))
 
 
 @dataclass
@@ -123,6 +144,15 @@ class _Key:
 @dataclass(frozen=True)
 class Reservation:
     keys: tuple[str, ...]
+    id: str = field(default_factory=lambda: secrets.token_hex(8))  # its place in a shared count
+
+
+class LoginLimits(Protocol):
+    async def reserve(self, keys: Iterable[str]) -> Reservation | float: ...
+
+    async def failed(self, reservation: Reservation) -> None: ...
+
+    async def succeeded(self, reservation: Reservation) -> None: ...
 
 
 class LoginLimiter:
@@ -147,7 +177,7 @@ class LoginLimiter:
         entry.failures = [at for at in entry.failures if now - at < self._window_s]
         return entry
 
-    def reserve(self, keys: Iterable[str]) -> Reservation | float:
+    async def reserve(self, keys: Iterable[str]) -> Reservation | float:
         """A reservation, or the seconds to wait when any key is used up."""
         now = self._clock()
         keys = tuple(dict.fromkeys(keys))
@@ -164,14 +194,14 @@ class LoginLimiter:
             entry.pending += 1
         return Reservation(keys)
 
-    def failed(self, reservation: Reservation) -> None:
+    async def failed(self, reservation: Reservation) -> None:
         now = self._clock()
         for key in reservation.keys:
             entry = self._entry(key, now)
             entry.pending = max(0, entry.pending - 1)
             entry.failures.append(now)
 
-    def succeeded(self, reservation: Reservation) -> None:
+    async def succeeded(self, reservation: Reservation) -> None:
         for key in reservation.keys:
             entry = self._keys.get(key)
             if entry is not None:

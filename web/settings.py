@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from common.client_address import TrustedProxies, parse_trusted_proxies
+from common.db_urls import DatabaseUrlError, checked_redis_url
 from common.settings import SettingsError, WebSettings, secret, secrets_list
 
 DEMO_CUSTOMERS = ("alex.morgan", "priya.sharma", "sam.lee", "jordan.reyes")
@@ -75,6 +76,13 @@ def _http_url(name: str, value: str) -> str:
     return value.rstrip("/")
 
 
+def _redis_url(value: str) -> str:
+    try:
+        return checked_redis_url(value) if value else ""
+    except DatabaseUrlError as error:  # its message names the variable, never the URL
+        raise SettingsError(str(error)) from None
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str
@@ -95,6 +103,8 @@ class Settings:
     agent_relay_token: str = ""  # Rasa's POST /webhooks/socketio/agent_message
     trusted_proxies: TrustedProxies = ()
     metrics_token: str = field(default="", repr=False)  # GET /metrics (Bearer); "": no /metrics
+    # Agents' sessions, login attempts and used codes shared by website replicas; "": this process's.
+    redis_url: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -133,6 +143,7 @@ class Settings:
             agent_relay_token=secret(env.agent_relay_token),
             trusted_proxies=parse_trusted_proxies(env.trusted_proxies),
             metrics_token=secret(env.metrics_token),
+            redis_url=_redis_url(secret(env.redis_url)),
         )
 
     @property

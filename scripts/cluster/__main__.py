@@ -1,7 +1,7 @@
 """`make cluster`: the production profile on this machine, in demo mode.
 
 PostgreSQL, Redis and RabbitMQ (each its own instance under var/cluster/), two account-service
-instances, two action servers, two Rasa replicas and the website, behind HAProxy on the same
+instances, two action servers, two Rasa replicas and two website replicas, behind HAProxy on the same
 public ports as `make run` (5005 Rasa, 5055 actions, 8080 website, 8081 account service).
 Every process has a PID file in var/cluster/ (rasa-1.pid, …, balancer.pid) so a fault test can
 stop one; nothing restarts a stopped process (a supervisor's job in production), and the
@@ -129,9 +129,12 @@ class Cluster:
             self.spawn(
                 f"rasa-{number}", [str(PYTHON), "-m", "rasa_server"], {**environment, "RASA_PORT": str(port)}
             )
-        self.spawn(
-            "web-1", [str(PYTHON), "-m", "web.server"], {**environment, "WEB_PORT": str(ports["web-1"])}
-        )
+        # Agents' sessions, attempts and codes are in Redis: either website replica serves them.
+        for number in range(1, REPLICAS + 1):
+            port = ports[f"web-{number}"]
+            self.spawn(
+                f"web-{number}", [str(PYTHON), "-m", "web.server"], {**environment, "WEB_PORT": str(port)}
+            )
 
     def wait_healthy(self, name: str, url: str, timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s
@@ -198,7 +201,7 @@ def main() -> int:
         environment = demo_environment(layout)
         cluster.start_balancer()
         print(
-            "Starting 2 account services, 2 action servers, 2 Rasa replicas and the website ...", flush=True
+            "Starting 2 account services, 2 action servers, 2 Rasa replicas and 2 websites ...", flush=True
         )
         cluster.start_services(environment)
         cluster.wait_all_healthy()

@@ -16,6 +16,7 @@ PRIVATE = {
     "service-1": 8181,
     "service-2": 8182,
     "web-1": 8180,
+    "web-2": 8183,
     "postgres": 5433,
     "redis": 6380,
     "rabbitmq": 5673,

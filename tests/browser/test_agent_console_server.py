@@ -32,12 +32,12 @@ async def test_logins_are_checked_and_limited_per_address_and_name() -> None:
     assert not await agents.check("nobody", "a-long-password")
     limiter = LoginLimiter()
     for _ in range(MAX_FAILURES):
-        reservation = limiter.reserve(("address:1.2.3.4", "agent:maria"))
+        reservation = await limiter.reserve(("address:1.2.3.4", "agent:maria"))
         assert isinstance(reservation, Reservation)
-        limiter.failed(reservation)
-    assert not isinstance(limiter.reserve(("address:1.2.3.4", "agent:li")), Reservation)
-    assert not isinstance(limiter.reserve(("address:5.6.7.8", "agent:maria")), Reservation)
-    assert isinstance(limiter.reserve(("address:5.6.7.8", "agent:li")), Reservation)
+        await limiter.failed(reservation)
+    assert not isinstance(await limiter.reserve(("address:1.2.3.4", "agent:li")), Reservation)
+    assert not isinstance(await limiter.reserve(("address:5.6.7.8", "agent:maria")), Reservation)
+    assert isinstance(await limiter.reserve(("address:5.6.7.8", "agent:li")), Reservation)
 
 
 async def test_a_session_cookie_names_a_session_and_cannot_be_forged() -> None:

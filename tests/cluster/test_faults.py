@@ -151,6 +151,39 @@ def test_a_widget_on_one_replica_hears_an_agent_line_sent_to_the_other(cluster: 
     asyncio.run(scenario())
 
 
+def test_an_agent_logged_in_on_one_website_replica_is_logged_in_on_both(cluster: Layout) -> None:
+    """Sessions in Redis: the balancer may send each page to either website replica."""
+    website = f"http://127.0.0.1:{PUBLIC['web']}"
+    login = requests.post(
+        f"{website}/agent/login",
+        data={"name": "agent", "password": "demo-agent-password"},
+        headers={"Origin": website},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert login.status_code == 303, login.text
+    cookie = {"agent_session": login.cookies["agent_session"]}
+
+    def queue(name: str) -> requests.Response:
+        url = f"{replica_url(cluster, name)}/agent"
+        return requests.get(url, cookies=cookie, allow_redirects=False, timeout=10)
+
+    for name in ("web-1", "web-2"):
+        page = queue(name)
+        assert page.status_code == 200, name
+    csrf = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    out = requests.post(
+        f"{replica_url(cluster, 'web-2')}/agent/logout",
+        data={"csrf": csrf},
+        cookies=cookie,
+        headers={"Origin": replica_url(cluster, "web-2")},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert out.status_code == 303
+    assert queue("web-1").status_code == 303  # logged out on web-2: out on web-1 too
+
+
 def test_four_customers_load_the_cluster_without_an_error(cluster: Layout, tmp_path: Path) -> None:
     """The short load run (tests/load) through the balancer, both replicas of each part up."""
     summary = run_short_load(RASA, SERVICE, tmp_path)

@@ -183,23 +183,24 @@ async def test_a_code_is_taken_once_within_one_step_of_drift() -> None:
     assert await agents.check("maria", "maria-password-long", totp.generate_otp(step + 1))
 
 
-def test_the_limit_lifts_after_its_window_and_a_success_frees_only_its_own_place() -> None:
+@pytest.mark.asyncio
+async def test_the_limit_lifts_after_its_window_and_a_success_frees_only_its_own_place() -> None:
     clock = Clock()
     limiter = LoginLimiter(clock=clock)
     keys = ("address:1.2.3.4", "agent:maria")
     for _ in range(4):
-        limiter.failed(limiter.reserve(keys))
-    last = limiter.reserve(keys)
+        await limiter.failed(await limiter.reserve(keys))
+    last = await limiter.reserve(keys)
     assert isinstance(last, Reservation)
-    assert not isinstance(limiter.reserve(keys), Reservation)  # four failures and one still running
-    limiter.succeeded(last)
-    success = limiter.reserve(keys)
+    assert not isinstance(await limiter.reserve(keys), Reservation)  # four failures and one running
+    await limiter.succeeded(last)
+    success = await limiter.reserve(keys)
     assert isinstance(success, Reservation)  # the success gave its place back …
-    limiter.failed(success)
-    waited = limiter.reserve(keys)
+    await limiter.failed(success)
+    waited = await limiter.reserve(keys)
     assert waited == 300  # … but the four failures still count: now five
     clock.now += 301
-    assert isinstance(limiter.reserve(keys), Reservation)
+    assert isinstance(await limiter.reserve(keys), Reservation)
 
 
 # --- settings ------------------------------------------------------------------------------------
