@@ -53,7 +53,24 @@ def load(model_storage: ModelStorage, resource: Resource, file_name: str) -> Any
         allowed = [name for name in untrusted if name.startswith(SAFE_TYPE_PREFIXES)]
         if len(allowed) != len(untrusted):
             raise ValueError(f"unexpected types in {path}: {set(untrusted) - set(allowed)}")
-        return sio.load(path, trusted=allowed)
+        model = sio.load(path, trusted=allowed)
+    weights_by_column(model)
+    return model
+
+
+def weights_by_column(model: Any) -> None:
+    """A linear model scores a message as `features @ coef_.T`. With coef_ stored row by row,
+    scipy copied its transpose (40 topics x 46,000 features) for every message: 1.5 ms of the
+    classifier's 1.7. Stored column by column, the transpose is read in place: the same numbers."""
+    import numpy as np
+
+    if isinstance(model, dict):
+        parts = list(model.values())
+    else:
+        parts = [step for _, step in getattr(model, "steps", [])] or [model]
+    for part in parts:
+        if isinstance(getattr(part, "coef_", None), np.ndarray):
+            part.coef_ = np.asfortranarray(part.coef_)
 
 
 class SavedModelComponent(GraphComponent):

@@ -3,8 +3,9 @@ py-spy on a 60-message conversation; docs/benchmarks.md):
 
 - every custom action's answer was checked with `jsonschema.validate`, which checks the schema
   itself first and builds a new validator: 28% of the Rasa process's time. The schema never
-  changes, so its validator is built once; the answer is still checked in full and a bad one
-  still fails with the same error.
+  changes, so its validator is built once; and each event is checked against the one kind of
+  event its name allows rather than all 23 (12% under load; see `_plain_validity_check`). A
+  bad answer still fails with Rasa's own error.
 - reading a conversation turned each stored event into its class by walking every subclass of
   Event (`Event.resolve_by_type`): 14%. The classes are looked up in a table built once (again
   if a name is not found, so a class defined later is still found).
@@ -49,8 +50,12 @@ def _validate_action_results_with_one_validator() -> None:
     validator_class = validator_for(spec)
     validator_class.check_schema(spec)
     validator = validator_class(spec)
+    plainly_valid = _plain_validity_check(spec, validator_class)
 
     def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
+        if plainly_valid(result):
+            return True
+        # Not plainly valid: the full schema decides, and words the error as Rasa's own check.
         error = best_match(validator.iter_errors(result))
         if error is None:
             return True
@@ -63,6 +68,35 @@ def _validate_action_results_with_one_validator() -> None:
         raise error
 
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+
+
+def _plain_validity_check(spec: dict[str, Any], validator_class: Any) -> Any:
+    """Rasa's event schema checks each event against all 23 kinds of event (`oneOf`), each kind
+    pinned by a different `"event": {"const": …}`. So an event can only ever match the kind its
+    own name gives: checking that one kind (and the parts common to all) is the same check,
+    without the 22 that cannot match. True means valid; False leaves it to the full schema."""
+    from rasa.shared.utils.schemas.events import EVENT_SCHEMA
+
+    answer_without_events = validator_class(
+        {**spec, "properties": {**spec["properties"], "events": {"type": "array"}}}
+    )
+    common_to_all = validator_class({key: value for key, value in EVENT_SCHEMA.items() if key != "oneOf"})
+    kind_named = {
+        kind["properties"]["event"]["const"]: validator_class(kind) for kind in EVENT_SCHEMA["oneOf"]
+    }
+    assert len(kind_named) == len(EVENT_SCHEMA["oneOf"]), "two kinds of event share a name"
+
+    def plainly_valid(result: Any) -> bool:
+        if not answer_without_events.is_valid(result):
+            return False
+        for event in result.get("events") or []:
+            name = event.get("event") if isinstance(event, dict) else None
+            kind = kind_named.get(name) if isinstance(name, str) else None
+            if kind is None or not common_to_all.is_valid(event) or not kind.is_valid(event):
+                return False
+        return True
+
+    return plainly_valid
 
 
 def _resolve_events_from_a_table() -> None:

@@ -72,12 +72,14 @@ def verify(
     answer to the code must say the customer is verified and then `then`."""
     conversation.say("task", request, say.USER_ID_QUESTION)
     try:
+        # Held until the code is typed: a code sent to the customer for another conversation in
+        # between would replace this one (only the newest code of a customer counts).
         with desks.codes.asking(customer) as reader:
             conversation.say("user id", customer.user_id, say.CODE_QUESTION)
             code = reader.code()
+            conversation.say("code", code, say.verified(customer.first_name) & then)
     except CodeNotDelivered as error:
         raise conversation.fail("code_not_delivered", str(error)) from None
-    conversation.say("code", code, say.verified(customer.first_name) & then)
     conversation.tally.outcomes["verified"] += 1
 
 

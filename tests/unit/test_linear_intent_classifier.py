@@ -114,3 +114,14 @@ def test_the_saved_vectorizers_leave_out_the_cut_terms_and_read_text_the_same(st
     saved = sklearn_storage.load(storage, Resource("cut-terms"), "v.skops")["chars"]
     assert not hasattr(saved, "stop_words_")
     assert (saved.transform(sample) != expected).nnz == 0
+
+
+def test_a_loaded_classifier_scores_from_column_ordered_weights_with_the_same_result(storage_and_context):
+    classifier = trained(*storage_and_context)
+    weights = classifier.model["classifier"].coef_
+    assert weights.flags["F_CONTIGUOUS"]  # its transpose is read in place, not copied per message
+    message = with_sentence_vector(Message.build("freeze my card please"), 0)
+    features = classifier._features([message])
+    row_ordered = np.ascontiguousarray(weights)
+    expected = features @ row_ordered.T + classifier.model["classifier"].intercept_
+    assert np.allclose(classifier.model["classifier"].decision_function(features), expected, rtol=0, atol=1e-12)

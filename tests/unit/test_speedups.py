@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 
+import jsonschema
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
@@ -100,8 +101,40 @@ def test_events_are_still_resolved_by_name():
         Event.resolve_by_type("no such event")
 
 
-def test_a_bad_action_answer_still_fails_and_a_good_one_passes():
+GOOD_ANSWER = {
+    "events": [
+        {"event": "slot", "name": "task_outcome", "value": None, "timestamp": None},
+        {"event": "followup", "name": "action_listen", "timestamp": 1.5},
+        {"event": "active_loop", "name": None, "metadata": None},
+        {"event": "bot", "text": "Done.", "data": {}, "metadata": {}},
+    ],
+    "responses": [{"text": "Done."}],
+}
+BAD_ANSWERS = [
+    {"events": "not a list", "responses": []},
+    {"events": [{"event": "slot", "name": "task_outcome"}]},  # no value
+    {"events": [{"event": "no such event"}]},
+    {"events": [{"name": "task_outcome", "value": 1}]},  # no event name
+    {"events": [{"event": "slot", "name": 7, "value": 1}]},
+    {"events": [{"event": "action", "confidence": "high"}]},
+    {"events": [{"event": "user", "parse_data": {"entities": [{"value": 1}]}}]},
+    {"events": [{"event": 5}]},
+    {"events": [{"event": "bot", "timestamp": "noon"}]},
+    {"events": [], "responses": ["text"]},
+    ["not", "an", "object"],
+]
+
+
+def test_a_good_action_answer_passes():
     action = RemoteAction("action_check_balance", None)
-    assert action._validate_action_result({"events": [], "responses": []})
-    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
-        action._validate_action_result({"events": "not a list", "responses": []})
+    assert action._validate_action_result(GOOD_ANSWER)
+    jsonschema.validate(GOOD_ANSWER, RemoteAction.action_response_format_spec())  # Rasa's agrees
+
+
+@pytest.mark.parametrize("answer", BAD_ANSWERS)
+def test_a_bad_action_answer_fails_with_rasas_own_error(answer):
+    with pytest.raises(ValidationError) as rasas:
+        jsonschema.validate(answer, RemoteAction.action_response_format_spec())
+    with pytest.raises(ValidationError, match="Failed to validate Action server response") as ours:
+        RemoteAction("action_check_balance", None)._validate_action_result(answer)
+    assert ours.value.message.startswith(rasas.value.message)
