@@ -124,4 +124,5 @@ def test_a_loaded_classifier_scores_from_column_ordered_weights_with_the_same_re
     features = classifier._features([message])
     row_ordered = np.ascontiguousarray(weights)
     expected = features @ row_ordered.T + classifier.model["classifier"].intercept_
-    assert np.allclose(classifier.model["classifier"].decision_function(features), expected, rtol=0, atol=1e-12)
+    scores = classifier.model["classifier"].decision_function(features)
+    assert np.allclose(scores, expected, rtol=0, atol=1e-12)
