@@ -358,6 +358,8 @@ class WebSettings(ProcessSettings):
     operator_service_token: SecretStr | None = Field(None, env="OPERATOR_SERVICE_TOKEN")
     # The console's sessions, login attempts and used codes, shared by several website replicas.
     redis_url: SecretStr | None = Field(None, env="REDIS_URL")
+    # The insights page reads the analytics tables (analytics/); a SQLite file under var/ by default.
+    analytics_db_url: str | None = Field(None, env="ANALYTICS_DB_URL")
 
     @validator("agent_cookie_secure", pre=True)
     def _cookie_flag(cls, value: Any) -> Any:
