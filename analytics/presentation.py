@@ -24,6 +24,15 @@ def render(name: str, **context: Any) -> str:
     return _environment.get_template(name).render(**context)
 
 
+def summary(shown: dict[str, Any]) -> Markup:
+    """The tiles for a page of the agent console (already escaped)."""
+    return Markup(render("summary.html", shown=shown))
+
+
+def details(shown: dict[str, Any]) -> Markup:
+    """The tables: funnel, identity checks, handoffs, mix, least-understood messages."""
+    return Markup(render("details.html", shown=shown))
+
+
 def sections(shown: dict[str, Any]) -> Markup:
-    """Tiles and tables for a page of the agent console (already escaped)."""
-    return Markup(render("summary.html", shown=shown) + render("details.html", shown=shown))
+    return summary(shown) + details(shown)

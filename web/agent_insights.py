@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from analytics.figures import figures
 from analytics.periods import PeriodError, period
 from analytics.plots import PLOTS, TITLES
-from analytics.presentation import sections
+from analytics.presentation import details, summary
 from analytics.tables import create_tables, engine_for
 from web.agent_console import logged_in, page
 
@@ -64,7 +64,8 @@ async def insights_page(request: web.Request) -> web.Response:
         end=end.isoformat(),
         plots=[(f"/agent/insights/plots/{name}.png?{query}", title) for name, title in TITLES.items()],
         json_url=f"/agent/insights.json?{query}",
-        sections=sections(shown),
+        summary=summary(shown),
+        details=details(shown),
     )
 
 
