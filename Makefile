@@ -129,6 +129,19 @@ shell: train
 cluster: train postgresql redis rabbitmq haproxy
 	$(BIN)/python -m scripts.cluster
 
+# The conversation analytics report (analytics/report.py): results/analytics/report.html with plots
+# and figures.json, for the last 30 days (REPORT_ARGS="--from 2026-10-01 --to 2026-10-31" for
+# another period). `make report-demo` first generates a month of conversations and reports on it.
+REPORT_ARGS ?=
+.PHONY: report report-demo
+report: $(VENV)/.installed
+	source scripts/env.sh && $(BIN)/python -m analytics.report $(REPORT_ARGS)
+
+report-demo: $(VENV)/.installed
+	rm -f var/analytics-generated.db var/tracker-generated.db
+	source scripts/env.sh && $(BIN)/python -m scripts.generate_analytics_month && \
+	  $(BIN)/python -m analytics.report --generated $(REPORT_ARGS)
+
 # --- checks -------------------------------------------------------------------------------
 lint: setup
 	$(BIN)/ruff check account_service actions channels common localization nlu_components privacy rasa_server scripts storage tests web

@@ -36,6 +36,7 @@ DEMO_SECRETS: dict[str, str] = {
     # AGENT_SESSION_SECRET has none: in demo mode the website makes a random one per start.
     # METRICS_TOKEN has none either: without it /metrics is off (make run generates one).
     "WIDGET_SESSION_SECRET": "demo-widget-session-secret-not-for-production",
+    "ANALYTICS_SALT": "demo-analytics-salt-not-for-production",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -357,6 +358,8 @@ class WebSettings(ProcessSettings):
     operator_service_token: SecretStr | None = Field(None, env="OPERATOR_SERVICE_TOKEN")
     # The console's sessions, login attempts and used codes, shared by several website replicas.
     redis_url: SecretStr | None = Field(None, env="REDIS_URL")
+    # The insights page reads the analytics tables (analytics/); a SQLite file under var/ by default.
+    analytics_db_url: str | None = Field(None, env="ANALYTICS_DB_URL")
 
     @validator("agent_cookie_secure", pre=True)
     def _cookie_flag(cls, value: Any) -> Any:
@@ -369,3 +372,40 @@ class WebSettings(ProcessSettings):
         if demo or values.get("agent_users"):
             return ("agent_session_secret", "agent_service_token", "agent_relay_token")
         return ()
+
+
+# --- conversation analytics (python -m analytics, the insights page, make report) ----------------
+def default_analytics_db_url() -> str:
+    return f"sqlite:///{REPO_ROOT / 'var' / 'analytics.db'}"
+
+
+class AnalyticsSettings(ProcessSettings):
+    """The analytics consumer (analytics/__main__.py)."""
+
+    # Where the facts go: PostgreSQL in production, a SQLite file under var/ by default.
+    analytics_db_url: str | None = Field(None, env="ANALYTICS_DB_URL")
+    # Hashes conversation IDs and case references; the same value as the Rasa servers' broker.
+    analytics_salt: SecretStr | None = Field(None, env="ANALYTICS_SALT")
+    # Production: the events from RabbitMQ. Unset: read the tracker store's table instead.
+    rabbitmq_url: SecretStr | None = Field(None, env="RABBITMQ_URL")
+    analytics_queue: str = Field("rasa_events", env="ANALYTICS_QUEUE")
+    tracker_db_url: str | None = Field(None, env="TRACKER_DB_URL")
+    tracker_db: Path = Field(REPO_ROOT / "var" / "tracker.db", env="TRACKER_DB")
+    poll_s: float = Field(2.0, env="ANALYTICS_POLL_S", gt=0, le=3600)
+    # When agents take handoffs (the waiting time): the service's queue, with the operators' token.
+    account_service_url: str = Field("http://localhost:8081", env="ACCOUNT_SERVICE_URL")
+    operator_service_token: SecretStr | None = Field(None, env="OPERATOR_SERVICE_TOKEN")
+
+    secrets = ("analytics_salt",)
+
+    @validator("tracker_db")
+    def _tracker_path(cls, value: Path) -> Path:
+        return value if value.is_absolute() else REPO_ROOT / value
+
+    @property
+    def db_url(self) -> str:
+        return self.analytics_db_url or default_analytics_db_url()
+
+    @property
+    def tracker_url(self) -> str:
+        return self.tracker_db_url or f"sqlite:///{self.tracker_db}"

@@ -32,6 +32,7 @@ import aiohttp
 from aiohttp import web
 
 from common.client_address import client_address
+from common.settings import default_analytics_db_url
 from web import agent_redis
 from web.agent_login import Agents, LoginLimiter, LoginLimits, Reservation
 from web.agent_sessions import SESSION_S, AgentSession, MemorySessionStore, SessionCookies, SessionStore
@@ -463,6 +464,9 @@ def add_console(app: web.Application, settings: Settings, store: SessionStore | 
     )
     app[COOKIES] = SessionCookies(settings.agent_session_secret, settings.agent_session_previous_secrets)
     app.cleanup_ctx.append(client_session)
+    from web.agent_insights import add_insights  # it imports this module's helpers
+
+    add_insights(app, settings.analytics_db_url or default_analytics_db_url())
     app.router.add_get("/agent", queue_page)
     app.router.add_get("/agent/login", login_page)
     app.router.add_post("/agent/login", login)

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from common.client_address import TrustedProxies, parse_trusted_proxies
-from common.db_urls import DatabaseUrlError, checked_redis_url
-from common.settings import SettingsError, WebSettings, secret, secrets_list
+from common.db_urls import DatabaseUrlError, checked_redis_url, sync_database_url
+from common.settings import SettingsError, WebSettings, default_analytics_db_url, secret, secrets_list
 
 DEMO_CUSTOMERS = ("alex.morgan", "priya.sharma", "sam.lee", "jordan.reyes")
 # Demo mode only, and documented as such: never a real agent's password or a real token.
@@ -76,6 +76,14 @@ def _http_url(name: str, value: str) -> str:
     return value.rstrip("/")
 
 
+def _analytics_url(value: str) -> str:
+    try:
+        sync_database_url(value, "ANALYTICS_DB_URL")
+    except DatabaseUrlError as error:  # its message names the variable, never the URL
+        raise SettingsError(str(error)) from None
+    return value
+
+
 def _redis_url(value: str) -> str:
     try:
         return checked_redis_url(value) if value else ""
@@ -105,6 +113,7 @@ class Settings:
     metrics_token: str = field(default="", repr=False)  # GET /metrics (Bearer); "": no /metrics
     # Agents' sessions, login attempts and used codes shared by website replicas; "": this process's.
     redis_url: str = field(default="", repr=False)
+    analytics_db_url: str = field(default="", repr=False)  # "": the SQLite file under var/
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -144,6 +153,7 @@ class Settings:
             trusted_proxies=parse_trusted_proxies(env.trusted_proxies),
             metrics_token=secret(env.metrics_token),
             redis_url=_redis_url(secret(env.redis_url)),
+            analytics_db_url=_analytics_url(env.analytics_db_url or default_analytics_db_url()),
         )
 
     @property
