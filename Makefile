@@ -144,7 +144,7 @@ report-demo: $(VENV)/.installed
 
 # --- checks -------------------------------------------------------------------------------
 lint: setup
-	$(BIN)/ruff check account_service actions channels common localization nlu_components privacy rasa_server scripts storage tests web
+	$(BIN)/ruff check account_service analytics actions channels common localization nlu_components privacy rasa_server scripts storage tests web
 
 typecheck: setup
 	$(BIN)/mypy

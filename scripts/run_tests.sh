@@ -9,7 +9,7 @@ mkdir -p results
 step() { printf '\n=== %s\n' "$*"; }
 
 step "lint (ruff)"
-.venv/bin/ruff check account_service actions channels common localization nlu_components privacy rasa_server scripts storage tests web
+.venv/bin/ruff check account_service analytics actions channels common localization nlu_components privacy rasa_server scripts storage tests web
 
 step "type check (mypy)"
 .venv/bin/mypy
