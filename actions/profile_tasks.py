@@ -10,12 +10,12 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.confirmation import read_yes_no, yes_no_buttons
-from actions.folding import fold_all
 from actions.formatting import bulleted, money
 from actions.language import language_of
 from actions.parsing import parse_amount, parse_choice, parse_email, words
 from actions.phrases import phrase
 from actions.task_form import TaskAction, TaskForm, Turn, confirmation, say_refused
+from common.folding import fold_all
 from localization.language import ENGLISH
 from privacy.redaction import contains_card_number
 
