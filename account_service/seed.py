@@ -111,6 +111,7 @@ class CustomerPlan:
     points: int
     alerts: tuple[int | None, bool, bool, int | None]  # large purchase, online, payment due, balance
     cards: list[CardPlan]
+    alert_channel: str = "sms"  # where alerts go: sms, whatsapp, telegram (once linked), email
 
 
 CUSTOMERS = [
@@ -146,6 +147,7 @@ CUSTOMERS = [
         points=12_400,
         alerts=(25_000_00, True, True, 200_000_00),
         cards=[CardPlan("1005", "Membership Rewards Credit Card", 300_000)],
+        alert_channel="whatsapp",
     ),
     CustomerPlan(
         user_id="sam.lee",
@@ -242,6 +244,7 @@ async def _seed_customer(session: AsyncSession, plan: CustomerPlan, today: date,
             online_transactions=online,
             payment_due=due,
             balance_threshold_cents=balance,
+            channel=plan.alert_channel,
         )
     )
     for card_plan in plan.cards:
