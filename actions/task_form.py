@@ -272,8 +272,12 @@ class TaskForm(Action, metaclass=ABCMeta):
             turn.say("utter_task_gave_up")
             turn.finish("gave_up")
             return
-        turn.say(f"utter_hint_{requested}")
+        turn.say(self.hint_for(turn, requested))
         turn.set(**{requested: None, "form_retries": retries})
+
+    def hint_for(self, turn: Turn, requested: str) -> str:
+        """The response that says what an answer to this question looks like."""
+        return f"utter_hint_{requested}"
 
     def wants_out(self, turn: Turn, intent: str | None, confidence: float) -> bool:
         said = set(words(turn.text))
