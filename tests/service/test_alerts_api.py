@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -251,3 +252,10 @@ async def test_replies_are_for_the_channels_only(api: Api) -> None:
     )
     assert status == 400
     assert (await api.me_post("/alerts/telegram-link", "not-verified"))[0] == 401
+
+
+async def test_a_link_code_is_stored_only_as_a_keyed_hash(api: Api, db_path: Path) -> None:
+    await api.verify()
+    _, link = await api.me_post("/alerts/telegram-link")
+    stored = b"".join(path.read_bytes() for path in db_path.parent.glob(f"{db_path.name}*"))
+    assert link["code"].encode() not in stored
