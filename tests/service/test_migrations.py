@@ -111,7 +111,8 @@ async def test_migration_0006_keeps_settings_and_transactions_and_goes_back(tmp_
         with sqlite3.connect(path) as connection:
             connection.execute(
                 "INSERT INTO customers (id, user_id, first_name, last_name, date_of_birth, region, phone, "
-                "email, mailing_address) VALUES (1, 'c', 'C', 'D', '1990-01-01', 'US', '+1', 'c@example.com', 'x')"
+                "email, mailing_address) "
+                "VALUES (1, 'c', 'C', 'D', '1990-01-01', 'US', '+1', 'c@example.com', 'x')"
             )
             connection.execute(
                 "INSERT INTO alert_settings (customer_id, online_transactions, payment_due) VALUES (1, 1, 1)"
