@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 
@@ -10,7 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from account_service.agent_hours import HoursSwitch
-from account_service.app_keys import CLOCK, DATABASE, HOURS_SWITCH, MESSENGER, SETTINGS
+from account_service.alert_delivery import PlatformHttp, deliveries_for
+from account_service.alerts import AlertSender, payment_due_sweep
+from account_service.app_keys import CLOCK, DATABASE, HOURS_SWITCH, MESSENGER, PLATFORM_HTTP, SETTINGS
 from account_service.cases import QUEUE
 from account_service.clock import Clock
 from account_service.database import Database, start_up_lock
@@ -42,7 +45,40 @@ async def _database_lifetime(app: web.Application) -> AsyncIterator[None]:
                 logger.info("seeded the demo customers")
     yield
     await app[MESSENGER].close()
+    await app[PLATFORM_HTTP].close()
     await database.close()
+
+
+PAYMENT_DUE_SWEEP_S = 15 * 60
+
+
+async def _payment_due_reminders(app: web.Application) -> AsyncIterator[None]:
+    """Outside demo mode: payment-due reminders every 15 minutes (one per account and due date,
+    so several instances may sweep at once). Demo mode sends them on request instead
+    (POST /demo/alerts/payment-due), so a moved demo clock never adds messages of its own."""
+    if app[SETTINGS].demo_mode:
+        yield
+        return
+
+    async def sweep_forever() -> None:
+        while True:
+            await asyncio.sleep(PAYMENT_DUE_SWEEP_S)
+            clock = app[CLOCK]
+            try:
+                async with app[DATABASE].sessions() as session:
+                    sender = AlertSender(session, app[MESSENGER], app[SETTINGS].issuer_name, clock.now())
+                    sent = await payment_due_sweep(session, sender, clock.today())
+                    await session.commit()
+                    await app[MESSENGER].deliver(session)
+                if sent:
+                    logger.info("payment-due reminders sent: %d", sent)
+            except (SQLAlchemyError, OSError) as error:
+                logger.warning("payment-due reminders not sent this time: %s", type(error).__name__)
+
+    task = asyncio.get_running_loop().create_task(sweep_forever())
+    yield
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
 
 
 async def read_handoff_queue(app: web.Application) -> None:
@@ -87,8 +123,14 @@ def create_app(
     app[CLOCK] = clock or Clock()
     app[HOURS_SWITCH] = HoursSwitch()
     app[DATABASE] = Database(settings.db_url)
-    app[MESSENGER] = Messenger(gateway or NoGateway(), keep_codes_in_outbox=settings.demo_mode)
+    app[PLATFORM_HTTP] = PlatformHttp()
+    app[MESSENGER] = Messenger(
+        gateway or NoGateway(),
+        keep_codes_in_outbox=settings.demo_mode,
+        deliveries=deliveries_for(settings.alert_platforms, gateway or NoGateway(), app[PLATFORM_HTTP]),
+    )
     add_routes(app, demo_mode=settings.demo_mode)
     add_metrics_route(app, settings.metrics_token, before_scrape=[read_handoff_queue])
     app.cleanup_ctx.append(_database_lifetime)
+    app.cleanup_ctx.append(_payment_due_reminders)
     return app

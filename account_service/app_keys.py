@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from account_service.agent_hours import HoursSwitch
+from account_service.alert_delivery import PlatformHttp
 from account_service.clock import Clock
 from account_service.database import Database
 from account_service.messaging import Messenger
@@ -17,5 +18,6 @@ DATABASE = web.AppKey("database", Database)
 CLOCK = web.AppKey("clock", Clock)
 MESSENGER = web.AppKey("messenger", Messenger)
 HOURS_SWITCH = web.AppKey("hours_switch", HoursSwitch)
+PLATFORM_HTTP = web.AppKey("platform_http", PlatformHttp)  # alerts' calls to the messaging platforms
 ENDPOINTS = web.AppKey("endpoints", tuple)  # of Endpoint, in registration order
 API_DOCUMENT = web.AppKey("api_document", dict[str, Any])

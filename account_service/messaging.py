@@ -1,4 +1,6 @@
-"""SMS and email: every message goes to the outbox table; a gateway may deliver it.
+"""SMS and email: every message goes to the outbox table; a gateway may deliver it. Alerts too,
+on any of their channels (SMS, WhatsApp, Telegram, email), through their platform's Delivery
+(alert_delivery.py).
 
 The outbox row is written in the same transaction as the work that caused the message, and the
 gateway is called only after that transaction committed, so a customer is never sent a code for
@@ -12,12 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from account_service.alert_delivery import Delivery, DeliveryFailed, Outgoing
 from account_service.models import Customer, OutboxMessage
 from privacy.redaction import mask_codes, mask_signed_links
 
@@ -45,10 +49,33 @@ class Message:
 
 
 class Messenger:
-    def __init__(self, gateway: MessageGateway, keep_codes_in_outbox: bool) -> None:
+    def __init__(
+        self,
+        gateway: MessageGateway,
+        keep_codes_in_outbox: bool,
+        deliveries: Mapping[str, Delivery] | None = None,
+    ) -> None:
         self.gateway = gateway
         self.keep_codes_in_outbox = keep_codes_in_outbox
+        # Alert channel -> its platform; a channel without one keeps its alerts in the outbox only.
+        self.deliveries = dict(deliveries or {})
         self._background: set[asyncio.Task[None]] = set()
+
+    def queue_alert(
+        self, session: AsyncSession, customer_id: int, outgoing: Outgoing, shown_to: str, now: datetime
+    ) -> None:
+        """Records an alert (as the customer will read it) for delivery after commit. Alerts hold
+        no code and no link, so the stored copy is the text itself."""
+        session.add(
+            OutboxMessage(
+                customer_id=customer_id,
+                channel=outgoing.channel,
+                recipient=shown_to,
+                text=outgoing.text,
+                sent_at=now,
+            )
+        )
+        session.info.setdefault(_PENDING, []).append(outgoing)
 
     def queue(self, session: AsyncSession, customer: Customer, channel: str, text: str, now: datetime) -> str:
         """Records the message for delivery after commit; returns the destination."""
@@ -82,9 +109,14 @@ class Messenger:
         """Waits for messages still on their way to the gateway (at shutdown)."""
         await asyncio.gather(*self._background, return_exceptions=True)
 
-    async def _send_all(self, messages: list[Message]) -> None:
+    async def _send_all(self, messages: list[Message | Outgoing]) -> None:
         for message in messages:
             try:
-                await self.gateway.send(message.channel, message.to, message.text)
+                if isinstance(message, Message):
+                    await self.gateway.send(message.channel, message.to, message.text)
+                elif message.channel in self.deliveries:
+                    await self.deliveries[message.channel].send(message)
             except Exception as error:  # one bad message must not fail the request
-                logger.error("message delivery failed on %s: %s", message.channel, type(error).__name__)
+                # The platform's status only: other errors may carry a recipient or a text.
+                reason = str(error) if isinstance(error, DeliveryFailed) else type(error).__name__
+                logger.error("message delivery failed on %s: %s", message.channel, reason)

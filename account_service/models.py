@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import declarative_base
 from sqlalchemy.types import TypeDecorator
@@ -110,6 +111,8 @@ class Transaction(Base):
     amount_cents = Column(BigInteger, nullable=False)  # purchases positive, payments and credits negative
     pending = Column(Boolean, nullable=False, default=False)
     disputed = Column(Boolean, nullable=False, default=False)
+    # Card not present (a web or app purchase): what the online-transactions alert watches.
+    online = Column(Boolean, nullable=False, default=False, server_default=false())
 
 
 class Statement(Base):
@@ -188,6 +191,77 @@ class AlertSetting(Base):
     online_transactions = Column(Boolean, nullable=False, default=False)
     payment_due = Column(Boolean, nullable=False, default=True)
     balance_threshold_cents = Column(BigInteger, nullable=True)
+    # Where alerts go: sms, whatsapp, telegram (a linked chat) or email.
+    channel = Column(String(16), nullable=False, default="sms", server_default="sms")
+
+
+class SentAlert(Base):
+    """An alert that was sent, and the question it asked (if any) with the conversation its answer
+    must come from. The binding lives here, in the system of record: the channels only pass the
+    reply on (POST /alerts/replies), whichever Rasa replica or channel process received it."""
+
+    __tablename__ = "sent_alerts"
+    __table_args__ = (Index("ix_sent_alerts_conversation_id_status", "conversation_id", "status"),)
+    id = Column(Integer, primary_key=True)
+    customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    card_id = Column(Integer, ForeignKey("cards.id"), nullable=True)
+    transaction_id = Column(Integer, ForeignKey("transactions.id"), nullable=True)
+    kind = Column(String(16), nullable=False)  # large_purchase, online_purchase, balance, payment_due
+    question = Column(String(16), nullable=True)  # fraud_check, pay_now; None: a notice
+    channel = Column(String(16), nullable=False)  # sms, whatsapp, telegram, email
+    # The conversation a reply comes from ("twilio:+1555…", "telegram:<chat>"); None for email.
+    conversation_id = Column(String(200), nullable=True)
+    # awaiting (the question is open), confirmed, reported (not me: frozen, replacement offered),
+    # closed (answered, declined or left), notice (nothing asked)
+    status = Column(String(16), nullable=False)
+    reasks = Column(Integer, nullable=False, default=0)
+    created_at = Column(UtcDateTime, nullable=False)
+    expires_at = Column(UtcDateTime, nullable=False)
+    answered_at = Column(UtcDateTime, nullable=True)
+    # One payment-due reminder per account and due date, whichever instance sends it.
+    dedupe_key = Column(String(64), nullable=True, unique=True)
+
+
+class AlertOptOut(Base):
+    """STOP on a channel: no alerts there until START (per customer and channel)."""
+
+    __tablename__ = "alert_opt_outs"
+    __table_args__ = (UniqueConstraint("customer_id", "channel"),)
+    id = Column(Integer, primary_key=True)
+    customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False)
+    channel = Column(String(16), nullable=False)
+    at = Column(UtcDateTime, nullable=False)
+
+
+class TelegramLink(Base):
+    """The Telegram chat a customer linked for alerts (one per customer, a chat for one customer)."""
+
+    __tablename__ = "telegram_links"
+    id = Column(Integer, primary_key=True)
+    customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False, unique=True)
+    chat_id = Column(String(32), nullable=False, unique=True)
+    linked_at = Column(UtcDateTime, nullable=False)
+
+
+class TelegramLinkCode(Base):
+    """A code the assistant gave a verified customer, to be sent from the Telegram chat to link it."""
+
+    __tablename__ = "telegram_link_codes"
+    id = Column(Integer, primary_key=True)
+    customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    code_hash = Column(String(64), nullable=False, unique=True)  # HMAC-SHA256 hex; never the code
+    created_at = Column(UtcDateTime, nullable=False)
+    expires_at = Column(UtcDateTime, nullable=False)
+    used_at = Column(UtcDateTime, nullable=True)
+
+
+class WhatsAppWindow(Base):
+    """When a WhatsApp number last wrote to us: free text may be sent for 24 hours after it,
+    otherwise only a pre-approved template (WhatsApp's customer-service window)."""
+
+    __tablename__ = "whatsapp_windows"
+    number = Column(String(32), primary_key=True)  # E.164, without the whatsapp: prefix
+    last_inbound_at = Column(UtcDateTime, nullable=False)
 
 
 class Case(Base):
@@ -258,7 +332,7 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     id = Column(Integer, primary_key=True)
     customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
-    channel = Column(String(8), nullable=False)
+    channel = Column(String(8), nullable=False)  # sms, email, whatsapp, telegram
     recipient = Column(String(254), nullable=False)
     text = Column(Text, nullable=False)
     sent_at = Column(UtcDateTime, nullable=False)

@@ -111,6 +111,7 @@ class CustomerPlan:
     points: int
     alerts: tuple[int | None, bool, bool, int | None]  # large purchase, online, payment due, balance
     cards: list[CardPlan]
+    alert_channel: str = "sms"  # where alerts go: sms, whatsapp, telegram (once linked), email
 
 
 CUSTOMERS = [
@@ -146,6 +147,7 @@ CUSTOMERS = [
         points=12_400,
         alerts=(25_000_00, True, True, 200_000_00),
         cards=[CardPlan("1005", "Membership Rewards Credit Card", 300_000)],
+        alert_channel="whatsapp",
     ),
     CustomerPlan(
         user_id="sam.lee",
@@ -187,6 +189,54 @@ CUSTOMERS = [
                 extra_pending=[("ELECTRONICS HUB ONLINE", 1_249.99), ("ELECTRONICS HUB ONLINE", 899.00)],
             )
         ],
+    ),
+    # Three customers for trying the two-way alerts (and for their end-to-end tests, which freeze
+    # cards): one on SMS, one on WhatsApp, one who will link a Telegram chat.
+    CustomerPlan(
+        user_id="taylor.kim",
+        first_name="Taylor",
+        last_name="Kim",
+        date_of_birth=date(1988, 3, 21),
+        region="US",
+        phone="+1 555 010 5007",
+        email="taylor.kim@example.com",
+        mailing_address="77 Harbor View Drive, Seattle, WA 98121",
+        bank_name="US Bank checking",
+        bank_last_four="2284",
+        points=9_800,
+        alerts=(300_00, True, True, None),
+        cards=[CardPlan("5007", "Gold Card", 12_000)],
+    ),
+    CustomerPlan(
+        user_id="meera.iyer",
+        first_name="Meera",
+        last_name="Iyer",
+        date_of_birth=date(1994, 11, 3),
+        region="IN",
+        phone="+91 98200 46008",
+        email="meera.iyer@example.com",
+        mailing_address="12 Lake View Road, Indiranagar, Bengaluru 560038",
+        bank_name="ICICI Bank savings",
+        bank_last_four="7310",
+        points=6_200,
+        alerts=(20_000_00, True, True, None),
+        cards=[CardPlan("6008", "Membership Rewards Credit Card", 250_000)],
+        alert_channel="whatsapp",
+    ),
+    CustomerPlan(
+        user_id="noah.fischer",
+        first_name="Noah",
+        last_name="Fischer",
+        date_of_birth=date(1983, 6, 17),
+        region="US",
+        phone="+1 555 010 7009",
+        email="noah.fischer@example.com",
+        mailing_address="905 Lakeshore Avenue, Chicago, IL 60611",
+        bank_name="Citibank checking",
+        bank_last_four="4471",
+        points=15_300,
+        alerts=(400_00, True, True, None),
+        cards=[CardPlan("7009", "Platinum Card", 25_000)],
     ),
 ]
 
@@ -242,6 +292,7 @@ async def _seed_customer(session: AsyncSession, plan: CustomerPlan, today: date,
             online_transactions=online,
             payment_due=due,
             balance_threshold_cents=balance,
+            channel=plan.alert_channel,
         )
     )
     for card_plan in plan.cards:

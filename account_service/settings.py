@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from account_service.agent_hours import AgentHours, AgentHoursError
+from account_service.alert_delivery import AlertPlatforms
 from common.app_login import (
     DEFAULT_MAX_LOGIN_AGE_S as DEFAULT_APP_LOGIN_MAX_AGE_S,
 )
@@ -81,6 +82,8 @@ class Settings:
     agent_hours: AgentHours = AgentHours()
     # GET /metrics needs it as a bearer token; "" (unset): no /metrics at all.
     metrics_token: str = field(default="", repr=False)
+    # Where alerts are delivered (the messaging platforms' own variables); none: outbox only.
+    alert_platforms: AlertPlatforms = field(default=AlertPlatforms(), repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -114,6 +117,7 @@ class Settings:
             identity_limits=_identity_limits(env),
             agent_hours=_agent_hours(env.issuer_config, env.agent_hours),
             metrics_token=secret(env.metrics_token),
+            alert_platforms=AlertPlatforms.from_env(environ),
         )
         settings.check()
         return settings

@@ -23,7 +23,6 @@ from decimal import Decimal
 from babel.numbers import NumberFormatError, parse_decimal
 
 from actions.dates import MONTHS
-from actions.folding import DEVANAGARI_LETTERS, fold
 from actions.number_words import (
     ARTICLES,
     ATTACHED_SCALES,
@@ -37,6 +36,7 @@ from actions.number_words import (
     SUBUNIT_WORDS,
     UNITS,
 )
+from common.folding import DEVANAGARI_LETTERS, fold
 
 MINOR_DIGITS = 2  # cents and paise alike
 _LIMIT = Decimal(10) ** 12  # far above any balance: a longer number is a typo, not an amount

@@ -11,7 +11,7 @@ broader than the yes.
 
 Customers in India answer in Hindi or Hinglish as often as in English ("haan", "ji haan", "theek
 hai", "kar do", "हाँ"; "nahi", "mat karo", "रहने दो"): the same strictness holds, whole-message
-answers from the lists below, folded (actions/folding.py) so "हाँ" and "हां" are one answer.
+answers from the lists below, folded (common/folding.py) so "हाँ" and "हां" are one answer.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from actions.folding import DEVANAGARI_LETTERS, fold
 from actions.phrases import phrase
+from common.folding import DEVANAGARI_LETTERS, fold
 
 AFFIRM_PAYLOAD = "/affirm"
 DENY_PAYLOAD = "/deny"

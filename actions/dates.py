@@ -14,7 +14,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from actions.folding import fold, tokens
+from common.folding import fold, tokens
 
 # Regions whose customers write the day before the month, and those who write the month first.
 DAY_FIRST_REGIONS = frozenset({"IN"})

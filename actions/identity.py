@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from actions.folding import fold, fold_all
 from actions.parsing import parse_birth_date, parse_code, parse_last_four, parse_user_id, words
 from actions.phrases import phrase
 from common.account_client import (
@@ -29,6 +28,7 @@ from common.account_client import (
     Verified,
     WrongCode,
 )
+from common.folding import fold, fold_all
 from localization.language import ENGLISH
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 Only the common forms: every unit up to twenty and the round tens in each language, the scales
 people use for money (hundred, thousand, lakh, crore, million) and the Hindi fractions said of
-money ("dedh lakh" is 1.5 lakh, "saade teen hazaar" 3,500). Keys are folded (actions/folding.py),
+money ("dedh lakh" is 1.5 lakh, "saade teen hazaar" 3,500). Keys are folded (common/folding.py),
 so "हज़ार" and "हजार" are one key.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from actions.folding import fold
+from common.folding import fold
 
 _ENGLISH_UNITS = [
     "zero",

@@ -13,7 +13,7 @@ from actions.amounts import Money, read_money
 from actions.dates import MONTHS as MONTHS
 from actions.dates import parse_birth_date as parse_birth_date
 from actions.dates import parse_date as parse_date
-from actions.folding import DEVANAGARI_LETTERS, ascii_digits, fold, tokens
+from common.folding import DEVANAGARI_LETTERS, ascii_digits, fold, tokens
 
 
 def is_payload(text: str) -> bool:
@@ -23,7 +23,7 @@ def is_payload(text: str) -> bool:
 
 def words(text: str) -> list[str]:
     """The folded words of a message, Latin and Devanagari alike ("रुकें", "ruko", "stop"); word
-    lists compared with them are folded the same way (actions/folding.py)."""
+    lists compared with them are folded the same way (common/folding.py)."""
     return tokens(text)
 
 
@@ -86,7 +86,7 @@ _WORD_START = rf"(?<![\w{DEVANAGARI_LETTERS}])"
 
 def parse_choice(text: str, options: dict[str, tuple[str, ...]]) -> str | None:
     """The one option whose key words the text mentions (`{"lost": ("lost", "missing", "खो")}`);
-    a key word matches the start of a word, in either script, folded (actions/folding.py)."""
+    a key word matches the start of a word, in either script, folded (common/folding.py)."""
     folded = fold(text)
     hits = [
         key

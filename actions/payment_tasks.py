@@ -14,12 +14,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.account_tasks import load_accounts
 from actions.cards_on_file import CardChoice, load_cards
 from actions.confirmation import AFFIRM_PAYLOAD, DENY_PAYLOAD, read_yes_no, yes_no_buttons
-from actions.folding import fold_all
 from actions.formatting import day, money
 from actions.language import language_of
 from actions.parsing import Money, parse_choice, parse_date, parse_money, with_keywords, words
 from actions.phrases import phrase
 from actions.task_form import TaskAction, TaskForm, Turn, confirmation, say_refused
+from common.folding import fold_all
 from localization.language import ENGLISH
 
 # Key words start words: "min" is also "minimum"; the Hindi answers invite "स्टेटमेंट बैलेंस" and

@@ -68,6 +68,20 @@ PHRASES: dict[str, dict[str, str]] = {
     "ask_alert_payment_due": {ENGLISH: "payment due reminders", HINDI: "भुगतान की ड्यू डेट"},
     "ask_alert_balance_threshold": {ENGLISH: "balance above an amount", HINDI: "बैलेंस"},
     "ask_alert_unknown": {ENGLISH: "this alert", HINDI: "इस सुविधा"},
+    # --- where alerts go ("Alerts go to: WhatsApp"; the buttons of the question) ------------------
+    "alert_channel": {ENGLISH: "Alerts go to", HINDI: "अलर्ट यहाँ आते हैं"},
+    "channel_sms": {ENGLISH: "Text message", HINDI: "एसएमएस"},
+    "channel_whatsapp": {ENGLISH: "WhatsApp", HINDI: "व्हाट्सऐप"},
+    "channel_telegram": {ENGLISH: "Telegram", HINDI: "टेलीग्राम"},
+    "channel_email": {ENGLISH: "Email", HINDI: "ईमेल"},
+    # "(until you link it: Text message)" after Telegram in the list
+    "telegram_not_linked": {
+        ENGLISH: " (until you link a chat: text message)",
+        HINDI: " (चैट जोड़ने तक: एसएमएस)",
+    },
+    # Linking a Telegram chat: "send /link CODE to {bot} …{link}"
+    "our_telegram_bot": {ENGLISH: "our Telegram bot", HINDI: "हमारे टेलीग्राम बॉट"},
+    "or_open_link": {ENGLISH: " Or open {url} on your phone.", HINDI: " या अपने फ़ोन पर {url} खोलें।"},
     "on_button": {ENGLISH: "On", HINDI: "चालू"},
     "off_button": {ENGLISH: "Off", HINDI: "बंद"},
     # --- personal details ("change your {what} to …"; "आपका {what} बदलकर …": masculine nouns) ---

@@ -10,12 +10,12 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.confirmation import read_yes_no, yes_no_buttons
-from actions.folding import fold_all
 from actions.formatting import bulleted, money
 from actions.language import language_of
 from actions.parsing import parse_amount, parse_choice, parse_email, words
 from actions.phrases import phrase
 from actions.task_form import TaskAction, TaskForm, Turn, confirmation, say_refused
+from common.folding import fold_all
 from localization.language import ENGLISH
 from privacy.redaction import contains_card_number
 
@@ -35,6 +35,32 @@ ALERTS = {
     "online_transactions": ("online", "internet", "web", "ऑनलाइन"),
     "payment_due": ("payment due", "due date", "due", "reminder", "ड्यू", "रिमाइंडर"),
     "balance_threshold": ("balance", "बैलेंस"),
+    # Where alerts go: a channel's name, or asking where.
+    "channel": (
+        "channel",
+        "where",
+        "whatsapp",
+        "watsapp",
+        "telegram",
+        "sms",
+        "text message",
+        "by text",
+        "email",
+        "e-mail",
+        "व्हाट्सऐप",
+        "वॉट्सऐप",
+        "टेलीग्राम",
+        "एसएमएस",
+        "ईमेल",
+        "कहाँ",
+    ),
+}
+# Where alerts can go, by the words that name each (the service's `channel` values).
+CHANNELS = {
+    "sms": ("sms", "text", "message", "एसएमएस", "मैसेज"),
+    "whatsapp": ("whatsapp", "watsapp", "whats app", "व्हाट्सऐप", "वॉट्सऐप", "व्हाट्सएप"),
+    "telegram": ("telegram", "टेलीग्राम"),
+    "email": ("email", "e-mail", "mail", "ईमेल", "मेल"),
 }
 # In the order of the list the customer sees (phrase keys "alert_<key>", "ask_alert_<key>").
 ALERT_KEYS = ("large_purchase_threshold", "online_transactions", "payment_due", "balance_threshold")
@@ -59,6 +85,12 @@ def alert_lines(settings: dict[str, Any], language: str = ENGLISH) -> list[str]:
         else:
             state = phrase("alert_on" if value else "alert_off", language)
         lines.append(f"{phrase(f'alert_{key}', language)}: {state}")
+    channel = settings.get("channel")
+    if channel in CHANNELS:
+        where = phrase(f"channel_{channel}", language)
+        if channel == "telegram" and not settings.get("telegram_linked"):
+            where += phrase("telegram_not_linked", language)
+        lines.append(f"{phrase('alert_channel', language)}: {where}")
     return lines
 
 
@@ -99,6 +131,8 @@ class ManageAlertsForm(TaskForm):
 
     @staticmethod
     def value_in(text: str, choice: str) -> Any:
+        if choice == "channel":
+            return parse_choice(text, CHANNELS)
         if choice in THRESHOLD_ALERTS:
             amount = parse_amount(text)
             if amount is not None:
@@ -120,6 +154,11 @@ class ManageAlertsForm(TaskForm):
             turn.set(alert_value=value)
         return True
 
+    def hint_for(self, turn: Turn, requested: str) -> str:
+        if requested == "alert_value" and turn.slot("alert_choice") == "channel":
+            return "utter_hint_alert_channel"
+        return super().hint_for(turn, requested)
+
     async def validate_alert_value(self, turn: Turn) -> bool:
         value = self.value_in(turn.text, turn.slot("alert_choice"))
         if value is None:
@@ -138,7 +177,12 @@ class ActionAskAlertValue(Action):
         choice = tracker.get_slot("alert_choice")
         language = language_of(tracker)
         alert = phrase(f"ask_alert_{choice}" if choice in ALERT_KEYS else "ask_alert_unknown", language)
-        if choice in THRESHOLD_ALERTS:
+        if choice == "channel":
+            buttons = [
+                {"title": phrase(f"channel_{channel}", language), "payload": channel} for channel in CHANNELS
+            ]
+            dispatcher.utter_message(response="utter_ask_alert_channel", buttons=buttons)
+        elif choice in THRESHOLD_ALERTS:
             dispatcher.utter_message(response="utter_ask_alert_threshold", alert=alert)
         else:
             buttons = [
@@ -164,6 +208,26 @@ class ActionManageAlerts(TaskAction):
             turn.say("utter_service_error")
             return
         turn.say("utter_alerts_changed", alerts=bulleted(alert_lines(reply.body, turn.language)))
+        if choice == "channel" and value == "telegram" and not reply.body.get("telegram_linked"):
+            await self.offer_telegram_link(turn)
+
+    @staticmethod
+    async def offer_telegram_link(turn: Turn) -> None:
+        """Telegram alerts need the customer's chat: a code, sent from that chat, links it once.
+        The code is shown as "/link CODE" (the form the stored transcript masks)."""
+        reply = await turn.service.me("POST", "/alerts/telegram-link")
+        if reply.status != 201 or not isinstance(reply.body, dict) or not reply.get("code"):
+            turn.say("utter_service_error")
+            return
+        minutes = str(max(1, int(reply.get("expires_in") or 600) // 60))
+        bot_name, url = reply.get("bot_name"), reply.get("link_url")
+        turn.say(
+            "utter_telegram_link",
+            command=f"/link {reply.get('code')}",
+            bot=f"@{bot_name}" if bot_name else phrase("our_telegram_bot", turn.language),
+            minutes=minutes,
+            link=phrase("or_open_link", turn.language, url=url) if url else "",
+        )
 
 
 # --- update_personal_details -------------------------------------------------------------------------

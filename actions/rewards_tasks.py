@@ -16,12 +16,12 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.confirmation import yes_no_buttons
-from actions.folding import DEVANAGARI_LETTERS, ascii_digits, fold, fold_all
 from actions.formatting import bulleted, grouped, money
 from actions.language import language_of
 from actions.parsing import words
 from actions.phrases import phrase
 from actions.task_form import TaskAction, TaskForm, Turn, confirmation, say_refused
+from common.folding import DEVANAGARI_LETTERS, ascii_digits, fold, fold_all
 from localization.language import ENGLISH
 
 REDEEM_WORDS = (

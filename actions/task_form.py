@@ -27,13 +27,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import identity
 from actions.confirmation import read_yes_no
 from actions.facts import fact_slots, load_issuer_config, translated_fact_slots
-from actions.folding import fold_all
 from actions.language import is_language_switch, language_of
 from actions.parsing import is_payload as parse_is_payload
 from actions.parsing import words
 from actions.region import region_slot_events
 from actions.turn_service import TurnService
 from common.account_client import Reply, ServiceUnavailable, VerifiedSession
+from common.folding import fold_all
 from localization.topics import offer_buttons, offer_text
 
 # Topics that start a task of their own (each has a `<topic>_form`).
@@ -272,8 +272,12 @@ class TaskForm(Action, metaclass=ABCMeta):
             turn.say("utter_task_gave_up")
             turn.finish("gave_up")
             return
-        turn.say(f"utter_hint_{requested}")
+        turn.say(self.hint_for(turn, requested))
         turn.set(**{requested: None, "form_retries": retries})
+
+    def hint_for(self, turn: Turn, requested: str) -> str:
+        """The response that says what an answer to this question looks like."""
+        return f"utter_hint_{requested}"
 
     def wants_out(self, turn: Turn, intent: str | None, confidence: float) -> bool:
         said = set(words(turn.text))

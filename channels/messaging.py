@@ -10,6 +10,9 @@
 - The conversation is `<channel>:<the platform's ID>` (channels/conversations.py), so no other
   channel can name it; messages per conversation are limited (channels/guard.py). There is no
   per-address limit here: every webhook comes from the platform's own servers.
+- On the channels alerts go to (SMS, WhatsApp, Telegram) the account service sees each message
+  first: an answer to an alert, STOP/START or a Telegram link code is answered there, not by
+  the assistant (channels/alert_replies.py).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.alert_replies import ALERT_INPUT_CHANNELS, alert_reply
 from channels.conversations import NamespacedOutput, namespaced
 from channels.guard import chat_guard
 from channels.message_hygiene import EMPTY_MESSAGE_PAYLOAD, screen_message
@@ -88,6 +92,18 @@ async def say(output: OutputChannel, recipient_id: str, text: str, channel: str)
         logger.error("%s: a reply could not be sent (%s)", channel, type(error).__name__)
 
 
+async def say_with_buttons(
+    output: OutputChannel, recipient_id: str, text: str, buttons: list[dict[str, str]], channel: str
+) -> None:
+    if not buttons:
+        await say(output, recipient_id, text, channel)
+        return
+    try:
+        await output.send_text_with_buttons(recipient_id, text, buttons)
+    except Exception as error:
+        logger.error("%s: a reply could not be sent (%s)", channel, type(error).__name__)
+
+
 def screened(on_new_message: OnNewMessage, channel: str) -> OnNewMessage:
     """Wraps Rasa's message handler: screens the text first, says any warning before the
     assistant answers, and keeps a failure inside (the platform would retry the webhook)."""
@@ -103,6 +119,15 @@ def screened(on_new_message: OnNewMessage, channel: str) -> OnNewMessage:
             return
         for warning in warnings:
             await say(message.output_channel, message.sender_id, warning, channel)
+        if channel in ALERT_INPUT_CHANNELS and text:
+            routed = await alert_reply(message.sender_id, text)
+            if routed is not None and routed.outcome == "answered" and routed.text:
+                await say_with_buttons(
+                    message.output_channel, message.sender_id, routed.text, routed.buttons, channel
+                )
+                return
+            if routed is not None and routed.outcome == "hand_over" and routed.message:
+                message.text = routed.message
         try:
             await on_new_message(message)
         except Exception as error:

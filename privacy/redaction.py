@@ -162,10 +162,19 @@ def mask_signed_links(text: str) -> str:
     return _URL.sub(lambda match: LINK_MASK if _is_signed_link(match.group()) else match.group(), text)
 
 
+# A Telegram link code (account_service/alert_replies.py) as the assistant shows it: "/link CODE"
+# or in the bot's deep link "?start=link-CODE". For ten minutes it links a chat to an account.
+_LINK_CODE = re.compile(r"(/link\s+|start=link-)[A-Za-z0-9]{4,16}\b")
+
+
+def mask_link_codes(text: str) -> str:
+    return _LINK_CODE.sub(lambda match: match.group(1) + CODE_MASK, text)
+
+
 def redact(text: str, today: date | None = None) -> str:
-    """Signed links, card numbers, dates of birth and codes, in that order (a link's token may
-    hold digits; a date must be seen whole before its digits look like a code)."""
-    text = mask_signed_links(text)
+    """Signed links, link codes, card numbers, dates of birth and codes, in that order (a link's
+    token may hold digits; a date must be seen whole before its digits look like a code)."""
+    text = mask_link_codes(mask_signed_links(text))
     text = mask_card_numbers(text)
     text = mask_birth_dates(text, today)
     return mask_codes(text)

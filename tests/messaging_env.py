@@ -21,6 +21,12 @@ TWILIO_AUTH_TOKEN = "test-twilio-auth-token-c9f0f895fb98ab91"
 TWILIO_NUMBER = "+15550100000"
 TWILIO_WHATSAPP_NUMBER = "whatsapp:+15550100001"
 TWILIO_WEBHOOK_URL = f"{PUBLIC_BASE}/webhooks/twilio/webhook"
+# Approved WhatsApp templates for alerts outside the 24-hour window (Twilio Content SIDs).
+WHATSAPP_TEMPLATES = {
+    "fraud_check": "HX00000000000000000000000000000001",
+    "payment_due": "HX00000000000000000000000000000002",
+    "balance": "HX00000000000000000000000000000003",
+}
 
 FACEBOOK_VERIFY_TOKEN = "test-facebook-verify-token"
 FACEBOOK_APP_SECRET = "test-facebook-app-secret-45c48cce2e2d7fbd"
@@ -44,6 +50,7 @@ def messaging_env(standin_url: str) -> dict[str, str]:
         "TWILIO_WHATSAPP_NUMBER": TWILIO_WHATSAPP_NUMBER,
         "TWILIO_WEBHOOK_URL": TWILIO_WEBHOOK_URL,
         "TWILIO_API_URL": standin_url,
+        "WHATSAPP_TEMPLATES": ",".join(f"{name}={sid}" for name, sid in WHATSAPP_TEMPLATES.items()),
         "FACEBOOK_VERIFY_TOKEN": FACEBOOK_VERIFY_TOKEN,
         "FACEBOOK_APP_SECRET": FACEBOOK_APP_SECRET,
         "FACEBOOK_PAGE_ACCESS_TOKEN": FACEBOOK_PAGE_ACCESS_TOKEN,

@@ -20,7 +20,16 @@ from common.client_address import TrustedProxies, parse_trusted_proxies
 from common.db_urls import DatabaseUrlError, checked_redis_url, sync_database_url
 from common.settings import SettingsError, WebSettings, default_analytics_db_url, secret, secrets_list
 
-DEMO_CUSTOMERS = ("alex.morgan", "priya.sharma", "sam.lee", "jordan.reyes")
+# The demo phone's choice of customers; the last three are for trying two-way alerts.
+DEMO_CUSTOMERS = (
+    "alex.morgan",
+    "priya.sharma",
+    "sam.lee",
+    "jordan.reyes",
+    "taylor.kim",
+    "meera.iyer",
+    "noah.fischer",
+)
 # Demo mode only, and documented as such: never a real agent's password or a real token.
 DEMO_AGENT_USERS = "agent:demo-agent-password"
 MIN_AGENT_PASSWORD = 12

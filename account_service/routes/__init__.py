@@ -10,6 +10,7 @@ from account_service.openapi import openapi_document
 from account_service.routes import (
     access,
     accounts,
+    alerts,
     cards,
     demo,
     handoffs,
@@ -21,7 +22,7 @@ from account_service.routes import (
     statements,
 )
 
-AREAS = (meta, identity, access, accounts, statements, payments, cards, rewards, profile, handoffs)
+AREAS = (meta, identity, access, accounts, statements, payments, cards, rewards, profile, alerts, handoffs)
 
 
 def add_routes(app: web.Application, *, demo_mode: bool) -> tuple[Endpoint, ...]:

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from account_service import profile
 from account_service.accounts import REGION_CURRENCY
+from account_service.alert_replies import telegram_linked
 from account_service.app_keys import MESSENGER
 from account_service.endpoints import ACTIONS, Routes, fail
 from account_service.errors import ServiceError, bad_request
@@ -88,12 +89,14 @@ async def get_alerts(request: web.Request, query: ConversationQuery) -> AlertsOu
     async with transaction(request) as session:
         customer = await me(request, session, query.conversation_id)
         alerts = await profile.alert_settings(session, customer)
-        return AlertsOut.of(alerts, REGION_CURRENCY[customer.region])
+        linked = await telegram_linked(session, customer)
+        return AlertsOut.of(alerts, REGION_CURRENCY[customer.region], linked)
 
 
 @routes.put(
     "/me/alerts",
-    "Change any subset of the alert settings",
+    "Change any subset of the alert settings (Telegram alerts need a linked chat: "
+    "POST /me/alerts/telegram-link; until then they go by SMS)",
     scopes=ACTIONS,
     body=AlertsChange,
     answer=AlertsOut,
@@ -113,7 +116,12 @@ async def update_alerts(request: web.Request, body: AlertsChange) -> AlertsOut:
             if cents is not None and cents <= 0:
                 raise bad_request(f"{name} must be more than zero, or null to turn the alert off.")
             changes[column] = cents
+    if "channel" in sent:
+        if body.channel is None:
+            raise bad_request("channel must be one of: sms, whatsapp, telegram, email.")
+        changes["channel"] = body.channel
     async with transaction(request) as session:
         customer = await me(request, session, body.conversation_id)
         alerts = await profile.update_alerts(session, customer, changes, now(request), body.conversation_id)
-        return AlertsOut.of(alerts, REGION_CURRENCY[customer.region])
+        linked = await telegram_linked(session, customer)
+        return AlertsOut.of(alerts, REGION_CURRENCY[customer.region], linked)

@@ -19,6 +19,7 @@ from account_service.fields import (
 from account_service.models import AlertSetting
 from account_service.money import format_cents
 from account_service.schemas.accounts import Currency
+from account_service.schemas.alerts import AlertChannel
 
 
 class SentTo(Answer):
@@ -76,9 +77,11 @@ class AlertsOut(Answer):
     payment_due: bool
     balance_threshold: str | None = money()
     currency: Currency
+    channel: AlertChannel = Field(..., description="Where alerts go")
+    telegram_linked: bool = Field(..., description="A Telegram chat is linked (needed for Telegram alerts)")
 
     @classmethod
-    def of(cls, alerts: AlertSetting, currency: Currency) -> AlertsOut:
+    def of(cls, alerts: AlertSetting, currency: Currency, telegram_linked: bool) -> AlertsOut:
         def money(cents: int | None) -> str | None:
             return None if cents is None else format_cents(cents)
 
@@ -88,6 +91,8 @@ class AlertsOut(Answer):
             payment_due=alerts.payment_due,
             balance_threshold=money(alerts.balance_threshold_cents),
             currency=currency,
+            channel=alerts.channel or "sms",
+            telegram_linked=telegram_linked,
         )
 
 
@@ -99,3 +104,4 @@ class AlertsChange(Shape):
     online_transactions: StrictBool | None = None
     payment_due: StrictBool | None = None
     balance_threshold: Amount | None = None
+    channel: AlertChannel | None = None

@@ -40,7 +40,15 @@ async def test_the_page_lets_the_widget_reach_only_the_rasa_socket_and_holds_no_
         assert reply.headers["X-Frame-Options"] == "DENY"
         config = json.loads(re.search(r'id="page-config">(.*?)</script>', page).group(1))
         assert config["socketUrl"] == "https://rasa.example.com"
-        assert config["demoCustomers"] == ["alex.morgan", "priya.sharma", "sam.lee", "jordan.reyes"]
+        assert config["demoCustomers"] == [
+            "alex.morgan",
+            "priya.sharma",
+            "sam.lee",
+            "jordan.reyes",
+            "taylor.kim",
+            "meera.iyer",
+            "noah.fischer",
+        ]
         assert "not-in-the-page" not in page and "demo-agent" not in page
         assert (await (await client.get("/health")).json())["status"] == "ok"
     finally:

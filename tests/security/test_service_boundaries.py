@@ -148,6 +148,7 @@ def test_the_scopes_are_as_the_callers_need_them(production_api: tuple[Api, list
     assert scopes[("POST", "/handoffs/{reference}/take")] == {"agents", "operators"}
     assert scopes[("POST", "/handoffs/active/messages")] == {"channels"}
     assert scopes[("GET", "/handoffs/active")] == {"actions", "channels"}
+    assert scopes[("POST", "/alerts/replies")] == {"channels"}
     assert all(scope == {"actions"} for (_, path), scope in scopes.items() if path.startswith("/me/"))
 
 

@@ -11,14 +11,22 @@ from tests.service.api import utc_today
 def test_the_demo_data_is_realistic_and_dated_from_the_seeding_day(db: sqlite3.Connection) -> None:
     today = utc_today()
     customers = dict(db.execute("SELECT user_id, region FROM customers"))
-    assert customers == {"alex.morgan": "US", "priya.sharma": "IN", "sam.lee": "US", "jordan.reyes": "US"}
+    assert customers == {
+        "alex.morgan": "US",
+        "priya.sharma": "IN",
+        "sam.lee": "US",
+        "jordan.reyes": "US",
+        "taylor.kim": "US",
+        "meera.iyer": "IN",
+        "noah.fischer": "US",
+    }
     cards = db.execute(
         "SELECT c.last_four, c.status, c.fraud_hold, a.id, a.currency, a.due_date, a.balance_cents, "
         "a.credit_limit_cents, a.statement_balance_cents "
         "FROM cards c JOIN card_accounts a ON a.id = c.account_id"
     ).fetchall()
     by_card = {row[0]: row for row in cards}
-    assert set(by_card) == {"2002", "2010", "1005", "3005", "3013", "4006"}
+    assert set(by_card) == {"2002", "2010", "1005", "3005", "3013", "4006", "5007", "6008", "7009"}
     assert by_card["1005"][4] == "INR"
     assert by_card["3005"][1] == "inactive"
     assert by_card["3013"][6] == by_card["3013"][7]  # balance at the limit: available credit 0

@@ -71,7 +71,7 @@ async def test_seeding_happens_only_into_an_empty_database(api: Api, db: sqlite3
     await api.verify()
     await api.me_post("/cards/2002/freeze")
     # api was started on the already seeded copy: no second set of customers, the change is kept.
-    assert db.execute("SELECT COUNT(*) FROM customers").fetchone() == (4,)
+    assert db.execute("SELECT COUNT(*) FROM customers").fetchone() == (7,)
     assert db.execute("SELECT status FROM cards WHERE last_four = '2002'").fetchone() == ("frozen",)
 
 
@@ -84,4 +84,4 @@ async def test_a_fresh_database_is_migrated_and_seeded_at_start_up(tmp_path: Pat
     async with TestClient(TestServer(create_app(settings), access_log=None)):
         pass
     with sqlite3.connect(tmp_path / "new" / "account.db") as connection:
-        assert connection.execute("SELECT COUNT(*) FROM customers").fetchone() == (4,)
+        assert connection.execute("SELECT COUNT(*) FROM customers").fetchone() == (7,)

@@ -101,3 +101,38 @@ async def test_migration_0004_keeps_sessions_and_challenges_and_goes_back(tmp_pa
             assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
     finally:
         await database.close()
+
+
+async def test_migration_0006_keeps_settings_and_transactions_and_goes_back(tmp_path: Path) -> None:
+    path = tmp_path / "before_alerts.db"
+    database = Database(f"sqlite+aiosqlite:///{path}")
+    try:
+        await database.migrate("0005")
+        with sqlite3.connect(path) as connection:
+            connection.execute(
+                "INSERT INTO customers (id, user_id, first_name, last_name, date_of_birth, region, phone, "
+                "email, mailing_address) "
+                "VALUES (1, 'c', 'C', 'D', '1990-01-01', 'US', '+1', 'c@example.com', 'x')"
+            )
+            connection.execute(
+                "INSERT INTO alert_settings (customer_id, online_transactions, payment_due) VALUES (1, 1, 1)"
+            )
+        await database.migrate("0006")
+        with sqlite3.connect(path) as connection:
+            # Settings made before there was a choice keep sending by text message.
+            assert connection.execute("SELECT channel FROM alert_settings").fetchall() == [("sms",)]
+            tables = {
+                row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            assert {"sent_alerts", "alert_opt_outs", "telegram_links", "whatsapp_windows"} <= tables
+        await database.migrate("0005", down=True)
+        with sqlite3.connect(path) as connection:
+            columns = {row[1] for row in connection.execute("PRAGMA table_info(alert_settings)")}
+            assert "channel" not in columns
+            assert connection.execute("SELECT customer_id FROM alert_settings").fetchall() == [(1,)]
+            tables = {
+                row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            assert not tables & {"sent_alerts", "alert_opt_outs", "telegram_links", "telegram_link_codes"}
+    finally:
+        await database.close()

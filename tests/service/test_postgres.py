@@ -107,3 +107,19 @@ async def test_of_two_transactions_consuming_one_challenge_on_postgres_exactly_o
         await assert_a_challenge_is_consumed_once(database, sent["challenge_id"])
     finally:
         await database.close()
+
+
+async def test_an_alert_and_its_answer_on_postgres(pg_api: Api) -> None:
+    body = {"user_id": "alex.morgan", "card_last_four": "2002", "merchant": "SKYLINE", "amount": "900"}
+    status, posted = await pg_api.call("POST", "/demo/transactions", json=body, auth=False)
+    assert status == 201 and posted["alerts"][0]["channel"] == "sms"
+    reply = {"conversation_id": "twilio:+15550102002", "text": "STOP"}
+    status, stopped = await pg_api.call("POST", "/alerts/replies", json=reply, caller="channels")
+    assert status == 200 and "won't get" in stopped["text"]  # the phone found without its spaces
+    reply["text"] = "not me"
+    status, answer = await pg_api.call("POST", "/alerts/replies", json=reply, caller="channels")
+    assert status == 200 and "frozen your card ending 2002" in answer["text"]
+    status, again = await pg_api.call(
+        "POST", "/demo/alerts/payment-due", json={"user_id": "alex.morgan"}, auth=False
+    )
+    assert status == 200 and {alert["channel"] for alert in again["alerts"]} == {"email"}

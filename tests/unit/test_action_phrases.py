@@ -112,6 +112,10 @@ def test_the_alerts_list():
         "भुगतान की ड्यू डेट के रिमाइंडर: बंद",
         "तय रकम से ज़्यादा बैलेंस: बंद",
     ]
+    assert alert_lines({**settings, "channel": "whatsapp"})[-1] == "Alerts go to: WhatsApp"
+    assert alert_lines({**settings, "channel": "telegram", "telegram_linked": False}, "hi")[-1] == (
+        "अलर्ट यहाँ आते हैं: टेलीग्राम (चैट जोड़ने तक: एसएमएस)"
+    )
 
 
 def test_a_transaction_line():

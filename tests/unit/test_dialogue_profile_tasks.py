@@ -3,10 +3,12 @@ the settings and the messages sent checked in the account service afterwards."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.unit.dialogue import Dialogue
-from tests.unit.in_process_service import InProcessService
+from tests.unit.in_process_service import TEST_SECRETS, InProcessService
 
 pytestmark = pytest.mark.asyncio
 
@@ -43,6 +45,45 @@ async def test_nothing_to_change_in_alerts_changes_nothing(service):
     await chat.say("my alerts", intent="manage_alerts")
     assert await chat.say("nothing thanks") == ["utter_alerts_unchanged"]
     assert not service.changes()
+
+
+async def test_alerts_move_to_whatsapp_when_the_request_says_so(service):
+    chat = await verified_chat(service)
+    said = await chat.say("send my alerts on whatsapp please", intent="manage_alerts")
+    assert said == ["utter_alerts_current", "utter_alerts_changed"]
+    assert "Alerts go to: Text message" in chat.said_with("utter_alerts_current")["alerts"]
+    assert "Alerts go to: WhatsApp" in chat.said_with("utter_alerts_changed")["alerts"]
+    assert (await service.me(chat.sender, "/alerts"))["channel"] == "whatsapp"
+
+
+async def test_telegram_alerts_come_with_a_link_code_for_the_chat(service):
+    chat = await verified_chat(service)
+    await chat.say("I want to change where my alerts go", intent="manage_alerts")
+    assert chat.said[-1] == "utter_ask_alert_channel"
+    assert chat.buttons == ["sms", "whatsapp", "telegram", "email"]
+    assert await chat.say("Telegram") == ["utter_alerts_changed", "utter_telegram_link"]
+    assert (
+        "Telegram (until you link a chat: text message)" in chat.said_with("utter_alerts_changed")["alerts"]
+    )
+    link = chat.said_with("utter_telegram_link")
+    assert re.fullmatch(r"/link [A-Z2-9]{8}", link["command"]) and link["minutes"] == "10"
+    # The chat that sends the code gets the alerts from then on.
+    status, answer = await service.call(
+        "POST",
+        "/alerts/replies",
+        json={"conversation_id": "telegram:8080", "text": link["command"]},
+        token=TEST_SECRETS["CHANNELS_SERVICE_TOKEN"],
+    )
+    assert status == 200 and "now linked" in answer["text"]
+    assert (await service.me(chat.sender, "/alerts"))["telegram_linked"] is True
+
+
+async def test_an_alert_channel_not_understood_is_asked_again(service):
+    chat = await verified_chat(service)
+    await chat.say("alert channel", intent="manage_alerts")
+    assert await chat.say("carrier pigeon") == ["utter_hint_alert_channel", "utter_ask_alert_channel"]
+    assert await chat.say("email") == ["utter_alerts_changed"]
+    assert (await service.me(chat.sender, "/alerts"))["channel"] == "email"
 
 
 # --- personal details -----------------------------------------------------------------------------

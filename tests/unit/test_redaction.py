@@ -54,6 +54,13 @@ def test_six_digit_codes_are_masked_but_amounts_and_dates_are_not():
         assert redact(kept) == kept
 
 
+def test_telegram_link_codes_are_masked_where_the_assistant_shows_them():
+    said = "send /link K7QM4XPA to @card_bot within 10 minutes. Or open https://t.me/card_bot?start=link-K7QM4XPA"
+    assert "K7QM4XPA" not in redact(said)
+    assert "/link ••••••" in redact(said) and "start=link-••••••" in redact(said)
+    assert redact("please link my cards") == "please link my cards"
+
+
 def test_the_channel_warns_and_masks_before_anything_else_sees_the_number():
     text, warnings = screen_message("I lost 3782 822463 10005 yesterday")
     assert text == "I lost card ending 0005 yesterday"

@@ -94,6 +94,10 @@ if (config.demoMode) {
   if (savedPhone && config.demoCustomers.includes(savedPhone)) select.value = savedPhone;
   panel.hidden = false;
 
+  // What each outbox channel is called on the demo phone (alerts also go by WhatsApp and Telegram).
+  const KINDS = { email: "Email", whatsapp: "WhatsApp message", telegram: "Telegram message" };
+  const kindOf = (message) => KINDS[message.channel] || "Text message";
+
   const render = (messages) => {
     const items = messages
       .slice()
@@ -103,7 +107,7 @@ if (config.demoMode) {
         item.className = `phone-msg phone-msg--${message.channel === "email" ? "email" : "sms"}`;
         const meta = document.createElement("p");
         meta.className = "phone-meta";
-        const kind = message.channel === "email" ? "Email" : "Text message";
+        const kind = kindOf(message);
         const when = new Date(message.sent_at);
         meta.textContent = `${kind} to ${message.to}`;
         if (!Number.isNaN(when.getTime())) {
@@ -145,7 +149,7 @@ if (config.demoMode) {
           shown = key;
           render(messages);
           if (before !== null && messages.length > before && newest) {
-            status.textContent = `New ${newest.channel === "email" ? "email" : "text message"}: ${newest.text}`;
+            status.textContent = `New ${kindOf(newest).toLowerCase()}: ${newest.text}`;
           }
         }
         count.textContent = `${messages.length} ${messages.length === 1 ? "message" : "messages"} for ${userId}`;

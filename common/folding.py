@@ -1,4 +1,5 @@
-"""One spelling for what customers type, before any value is read out of it.
+"""One spelling for what customers type, before any value is read out of it (the actions read
+slots with it, the account service reads answers to alerts with it).
 
 Customers in India write digits in Devanagari as often as in ASCII ("₹५०००", "४८२९१३"), and the
 same Hindi word with or without a nukta or a chandrabindu ("हज़ार"/"हजार", "हाँ"/"हां"). Folding
