@@ -395,6 +395,9 @@ class AnalyticsSettings(ProcessSettings):
     tracker_db_url: str | None = Field(None, env="TRACKER_DB_URL")
     tracker_db: Path = Field(REPO_ROOT / "var" / "tracker.db", env="TRACKER_DB")
     poll_s: float = Field(2.0, env="ANALYTICS_POLL_S", gt=0, le=3600)
+    # GET /health for a container's health check or a probe; 0: off.
+    health_host: str = Field("127.0.0.1", env="ANALYTICS_HEALTH_HOST")
+    health_port: int = Field(0, env="ANALYTICS_HEALTH_PORT", ge=0, le=65535)
     # When agents take handoffs (the waiting time): the service's queue, with the operators' token.
     account_service_url: str = Field("http://localhost:8081", env="ACCOUNT_SERVICE_URL")
     operator_service_token: SecretStr | None = Field(None, env="OPERATOR_SERVICE_TOKEN")
