@@ -3,7 +3,8 @@
 With RABBITMQ_URL it reads the `rasa_events` queue (production); without, the tracker store's
 table every ANALYTICS_POLL_S seconds (`make run`). With OPERATOR_SERVICE_TOKEN it also notes
 when agents take handoffs (analytics/sources/handoff_queue.py). Outside demo mode it refuses to
-start without ANALYTICS_SALT. Ctrl-C or SIGTERM stops it after the batch in hand.
+start without ANALYTICS_SALT. With ANALYTICS_HEALTH_PORT it answers GET /health (analytics/health.py).
+Ctrl-C or SIGTERM stops it after the batch in hand.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import signal
 import time
 
+from analytics.health import Heartbeat, serving
 from analytics.pipeline import Pipeline
 from analytics.sources import handoff_queue, rabbitmq
 from analytics.sources.tracker_table import TrackerTableSource
@@ -27,6 +29,12 @@ SWEEP_EVERY_S = 60.0
 
 
 async def run(settings: AnalyticsSettings, stop: asyncio.Event) -> None:
+    heartbeat = Heartbeat()
+    async with serving(heartbeat, settings.health_host, settings.health_port):
+        await _run(settings, stop, heartbeat)
+
+
+async def _run(settings: AnalyticsSettings, stop: asyncio.Event, heartbeat: Heartbeat) -> None:
     salt = secret(settings.analytics_salt)
     pipeline = Pipeline(engine_for(settings.db_url), salt)
     jobs = [asyncio.create_task(_sweep(pipeline, stop))]
@@ -42,12 +50,14 @@ async def run(settings: AnalyticsSettings, stop: asyncio.Event) -> None:
     if settings.rabbitmq_url is not None:
         jobs.append(
             asyncio.create_task(
-                rabbitmq.consume(secret(settings.rabbitmq_url), settings.analytics_queue, pipeline, stop)
+                rabbitmq.consume(
+                    secret(settings.rabbitmq_url), settings.analytics_queue, pipeline, stop, heartbeat.beat
+                )
             )
         )
     else:
         source = TrackerTableSource(engine_for(settings.tracker_url, "TRACKER_DB_URL"), pipeline, salt)
-        jobs.append(asyncio.create_task(_poll_tracker(source, settings.poll_s, stop)))
+        jobs.append(asyncio.create_task(_poll_tracker(source, settings.poll_s, stop, heartbeat)))
     await stop.wait()
     for job in jobs:
         job.cancel()
@@ -56,12 +66,15 @@ async def run(settings: AnalyticsSettings, stop: asyncio.Event) -> None:
             await job
 
 
-async def _poll_tracker(source: TrackerTableSource, every_s: float, stop: asyncio.Event) -> None:
+async def _poll_tracker(
+    source: TrackerTableSource, every_s: float, stop: asyncio.Event, heartbeat: Heartbeat
+) -> None:
     logger.info("reading conversation events from the tracker store's table")
     while not stop.is_set():
         try:
             exists = await asyncio.to_thread(source.tracker_exists)
             read = await asyncio.to_thread(source.read_once) if exists else 0
+            heartbeat.beat()
         except Exception as error:  # the database is away for a moment: try again later
             logger.warning("tracker table not readable (%s)", type(error).__name__)
             read = 0

@@ -347,6 +347,9 @@ class WebSettings(ProcessSettings):
     # The agent console: "name:password[,…]" and "name:BASE32[,…]"; off without agents.
     agent_users: SecretStr | None = Field(None, env="AGENT_USERS")
     agent_totp_secrets: SecretStr | None = Field(None, env="AGENT_TOTP_SECRETS")
+    # Operators: everything agents see, plus the agents' list and ending their sessions.
+    operator_users: SecretStr | None = Field(None, env="OPERATOR_USERS")
+    operator_totp_secrets: SecretStr | None = Field(None, env="OPERATOR_TOTP_SECRETS")
     agent_session_secret: SecretStr | None = Field(None, env="AGENT_SESSION_SECRET")
     agent_session_previous_secrets: SecretStr | None = Field(None, env="AGENT_SESSION_PREVIOUS_SECRETS")
     agent_cookie_secure: bool | None = Field(None, env="AGENT_COOKIE_SECURE")
@@ -368,8 +371,8 @@ class WebSettings(ProcessSettings):
     @classmethod
     def conditional_secrets(cls, values: Mapping[str, Any]) -> tuple[str, ...]:
         demo = parse_flag("DEMO_MODE", str(values.get("demo_mode", "0")))
-        # The console is on with agents (in demo mode there is always the demo agent).
-        if demo or values.get("agent_users"):
+        # The console is on with agents or operators (in demo mode there are always the demo ones).
+        if demo or values.get("agent_users") or values.get("operator_users"):
             return ("agent_session_secret", "agent_service_token", "agent_relay_token")
         return ()
 
@@ -392,6 +395,9 @@ class AnalyticsSettings(ProcessSettings):
     tracker_db_url: str | None = Field(None, env="TRACKER_DB_URL")
     tracker_db: Path = Field(REPO_ROOT / "var" / "tracker.db", env="TRACKER_DB")
     poll_s: float = Field(2.0, env="ANALYTICS_POLL_S", gt=0, le=3600)
+    # GET /health for a container's health check or a probe; 0: off.
+    health_host: str = Field("127.0.0.1", env="ANALYTICS_HEALTH_HOST")
+    health_port: int = Field(0, env="ANALYTICS_HEALTH_PORT", ge=0, le=65535)
     # When agents take handoffs (the waiting time): the service's queue, with the operators' token.
     account_service_url: str = Field("http://localhost:8081", env="ACCOUNT_SERVICE_URL")
     operator_service_token: SecretStr | None = Field(None, env="OPERATOR_SERVICE_TOKEN")

@@ -46,6 +46,13 @@ if [ -n "${RASA_JWT_SECRET:-}" ]; then
   (umask 077 && .venv/bin/python -m rasa_server.api_token --days 7 >var/rasa-api-token)
 fi
 
+# The analytics consumer: reads the tracker store's table (no broker in `make run`) into the
+# analytics tables (var/analytics.db) that the console's insights page and `make report` read.
+export ANALYTICS_HEALTH_PORT="${ANALYTICS_HEALTH_PORT:-8090}"
+.venv/bin/python -m analytics >var/analytics.log 2>&1 &
+pids+=($!)
+wait_healthy "analytics consumer" "http://localhost:$ANALYTICS_HEALTH_PORT/health" 60
+
 # The website demo with the chat widget (web/); the widget connects to Rasa at RASA_URL.
 export WEB_PORT="${WEB_PORT:-8080}"
 export RASA_URL="${RASA_URL:-http://localhost:$RASA_PORT}"
@@ -58,6 +65,8 @@ cat <<TXT
 The assistant is running (logs in var/):
   website          http://localhost:$WEB_PORT   (the support page with the chat widget; demo phone in demo mode)
   agent console    http://localhost:$WEB_PORT/agent   (demo mode: agent / demo-agent-password; AGENT_USERS otherwise)
+                   operators: demo mode: operator / demo-operator-password (OPERATOR_USERS otherwise); insights: /agent/insights
+  analytics        var/analytics.log   (python -m analytics: tracker table -> var/analytics.db; health :$ANALYTICS_HEALTH_PORT)
   Rasa server      http://localhost:$RASA_PORT   (REST: POST /webhooks/rest/webhook; HTTP API: Authorization: Bearer \$(cat var/rasa-api-token))
   action server    http://localhost:$ACTION_PORT/health
   account service  http://localhost:$ACCOUNT_SERVICE_PORT   (API: /openapi.json; demo outbox: /demo/outbox?user_id=alex.morgan)

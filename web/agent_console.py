@@ -5,6 +5,9 @@ hand it back to the assistant or close it.
   code (AGENT_TOTP_SECRETS); web/agent_login.py checks both and limits attempts per client
   address and per agent name. Demo mode without AGENT_USERS has one demo agent:
   agent / demo-agent-password.
+- Operators come from OPERATOR_USERS and OPERATOR_TOTP_SECRETS under the same rules (demo mode
+  without OPERATOR_USERS: operator / demo-operator-password). They see everything agents see,
+  and the operators' page (web/agent_operators.py) lists the agents and ends their sessions.
 - A session is a record on the server (web/agent_sessions.py: 8 hours at most, 30 minutes idle,
   ended by logging out or by a change of the agent's password or TOTP secret); the cookie holds
   only its signed random ID: HttpOnly, SameSite=Strict, path /agent, Secure outside demo mode.
@@ -54,6 +57,7 @@ NOTES = {
     "conflict": "That is not possible any more (another agent, or the conversation ended).",
     "unavailable": "The account service is not answering. Try again in a moment.",
     "empty": "Write a reply first (at most 2000 characters).",
+    "sessions_ended": "That agent's sessions have ended on every website replica.",
 }
 SENDERS = {"customer": "Customer", "assistant": "Assistant", "agent": "Agent"}
 STATES = {"waiting": "in the queue", "message_left": "left a message"}
@@ -332,6 +336,7 @@ async def queue_page(request: web.Request) -> web.Response:
         refresh_url=refresh,
         cases=shown,
         agent=session.agent,
+        operator=request.app[AGENTS].is_operator(session.agent),
         csrf=session.csrf_token,
         note_text=note_text(request),
     )
@@ -460,13 +465,19 @@ def add_console(app: web.Application, settings: Settings, store: SessionStore | 
         app[LIMITER] = LoginLimiter()
         app[SESSION_STORE] = store or MemorySessionStore()
     app[AGENTS] = Agents(
-        settings.agent_users, settings.agent_totp_secrets, tag_keys=keys, code_steps=code_steps
+        (*settings.agent_users, *settings.operator_users),
+        {**(settings.agent_totp_secrets or {}), **(settings.operator_totp_secrets or {})},
+        operators=[name for name, _ in settings.operator_users],
+        tag_keys=keys,
+        code_steps=code_steps,
     )
     app[COOKIES] = SessionCookies(settings.agent_session_secret, settings.agent_session_previous_secrets)
     app.cleanup_ctx.append(client_session)
-    from web.agent_insights import add_insights  # it imports this module's helpers
+    from web.agent_insights import add_insights  # they import this module's helpers
+    from web.agent_operators import add_operator_routes
 
     add_insights(app, settings.analytics_db_url or default_analytics_db_url())
+    add_operator_routes(app)
     app.router.add_get("/agent", queue_page)
     app.router.add_get("/agent/login", login_page)
     app.router.add_post("/agent/login", login)

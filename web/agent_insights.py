@@ -23,7 +23,7 @@ from analytics.periods import PeriodError, period
 from analytics.plots import PLOTS, TITLES
 from analytics.presentation import details, summary
 from analytics.tables import create_tables, engine_for
-from web.agent_console import logged_in, page
+from web.agent_console import AGENTS, logged_in, page
 
 CACHE_S = 60.0
 ENGINE = web.AppKey("insights_engine", Engine)
@@ -60,6 +60,7 @@ async def insights_page(request: web.Request) -> web.Response:
         "agent/insights.html",
         "Insights",
         agent=session.agent,
+        operator=request.app[AGENTS].is_operator(session.agent),
         start=start.isoformat(),
         end=end.isoformat(),
         plots=[(f"/agent/insights/plots/{name}.png?{query}", title) for name, title in TITLES.items()],

@@ -53,19 +53,22 @@ class MemoryCodeSteps:
 
 
 class Agents:
-    """Name → (salt, PBKDF2 hash) and, where set, the agent's TOTP secret."""
+    """Name → (salt, PBKDF2 hash) and, where set, the person's TOTP secret; which of them are
+    operators (the rest are agents)."""
 
     def __init__(
         self,
         users: Iterable[tuple[str, str]],
         totp_secrets: Mapping[str, str] | None = None,
         *,
+        operators: Iterable[str] = (),
         tag_keys: Iterable[str] = (),
         code_steps: CodeSteps | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         users = tuple(users)
         totp_secrets = dict(totp_secrets or {})
+        self._operators = frozenset(operators) & {name for name, _ in users}
         self._users = {name: self._hash(password, secrets.token_bytes(16)) for name, password in users}
         self._dummy = self._hash(secrets.token_hex(16), secrets.token_bytes(16))
         self._totp = {
@@ -73,12 +76,15 @@ class Agents:
         }
         self._code_steps = code_steps or MemoryCodeSteps()
         self._clock = clock
-        # A session remembers which credentials opened it: once the password or TOTP secret of its
-        # agent changes (or the agent is removed), the tag no longer matches and the session ends.
-        # Keyed with the session secrets (newest last), so a tag means nothing outside this website.
+        # A session remembers which credentials opened it: once the password, TOTP secret or role
+        # of its person changes (or the person is removed), the tag no longer matches and the
+        # session ends. Keyed with the session secrets (newest last), so a tag means nothing
+        # outside this website.
         keys = [key.encode() for key in tag_keys] or [secrets.token_bytes(32)]
         self._tags = {
-            name: [self._tag(key, name, password, totp_secrets.get(name, "")) for key in keys]
+            name: [
+                self._tag(key, self._role(name), name, password, totp_secrets.get(name, "")) for key in keys
+            ]
             for name, password in users
         }
 
@@ -87,9 +93,22 @@ class Agents:
         return salt, hashlib.pbkdf2_hmac("sha256", password.encode(), salt, PBKDF2_ROUNDS)
 
     @staticmethod
-    def _tag(key: bytes, name: str, password: str, totp_secret: str) -> str:
-        message = "\0".join(("agent-credentials", name, password, totp_secret)).encode()
+    def _tag(key: bytes, role: str, name: str, password: str, totp_secret: str) -> str:
+        # The agent's tag is made as before operators existed: agents' sessions survive the upgrade.
+        kind = "agent-credentials" if role == "agent" else f"{role}-credentials"
+        message = "\0".join((kind, name, password, totp_secret)).encode()
         return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+    def _role(self, name: str) -> str:
+        return "operator" if name in self._operators else "agent"
+
+    def is_operator(self, name: str) -> bool:
+        return name in self._operators
+
+    @property
+    def agent_names(self) -> list[str]:
+        """The agents (not the operators), in the order configured."""
+        return [name for name in self._users if name not in self._operators]
 
     def __bool__(self) -> bool:
         return bool(self._users)

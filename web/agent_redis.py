@@ -144,6 +144,30 @@ class RedisSessionStore:
         await _call(self._redis.delete(f"agent-sessions:{agent}"))
         return int(ended)
 
+    async def live_sessions(self, agent: str) -> int:
+        """The agent's session hashes that still hold a whole session (they expire when idle;
+        one past its lifetime or half written by a touch after a logout does not count)."""
+        keys = sorted(await _call(self._redis.smembers(f"agent-sessions:{agent}")))
+        if not keys:
+            return 0
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.hmget(key, "agent", "created_at", "last_seen_at")
+            found = await _call(pipe.execute())
+        now = self._clock()
+        live = 0
+        for owner, created_at, last_seen_at in found:
+            try:
+                alive = (
+                    owner == agent
+                    and now - float(created_at) < self._lifetime_s
+                    and now - float(last_seen_at) < self._idle_s
+                )
+            except (TypeError, ValueError):  # gone, or half written
+                alive = False
+            live += alive
+        return live
+
 
 # KEYS: the keys to count under. ARGV: reservation id, max failures, window, pending lifetime.
 # Returns 0 and takes a place under every key, or the seconds to wait (nothing taken).

@@ -45,6 +45,10 @@ class SessionStore(Protocol):
 
     async def revoke_all_for_agent(self, agent: str) -> int: ...
 
+    async def live_sessions(self, agent: str) -> int:
+        """How many sessions of this agent still count (the operators' page)."""
+        ...
+
 
 class MemorySessionStore:
     """One process's sessions, gone when it stops (the agents log in again)."""
@@ -95,6 +99,10 @@ class MemorySessionStore:
         for key in ended:
             del self._sessions[key]
         return len(ended)
+
+    async def live_sessions(self, agent: str) -> int:
+        now = self._clock()
+        return sum(1 for s in self._sessions.values() if s.agent == agent and self._alive(s, now))
 
 
 class SessionCookies:

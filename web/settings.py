@@ -32,6 +32,7 @@ DEMO_CUSTOMERS = (
 )
 # Demo mode only, and documented as such: never a real agent's password or a real token.
 DEMO_AGENT_USERS = "agent:demo-agent-password"
+DEMO_OPERATOR_USERS = "operator:demo-operator-password"
 MIN_AGENT_PASSWORD = 12
 MIN_SECRET = 32  # characters, for every secret the console needs outside demo mode
 MIN_TOTP_SECRET_BYTES = 16  # 128 bits, RFC 4226's minimum for the shared secret
@@ -42,40 +43,54 @@ def _valid_agent_name(name: str) -> bool:
     return 0 < len(name) <= 40 and name.replace(".", "").replace("-", "").isalnum()
 
 
-def parse_agent_users(value: str) -> tuple[tuple[str, str], ...]:
-    """AGENT_USERS="name:password[,name:password…]" → ((name, password), …)."""
+def parse_agent_users(value: str, variable: str = "AGENT_USERS") -> tuple[tuple[str, str], ...]:
+    """AGENT_USERS (or OPERATOR_USERS)="name:password[,name:password…]" → ((name, password), …)."""
     users = []
     for entry in filter(None, (part.strip() for part in value.split(","))):
         name, _, password = entry.partition(":")
         name = name.strip()
         if not password or not _valid_agent_name(name):
             raise SettingsError(
-                'AGENT_USERS must be "name:password[,name:password…]" (names: letters, digits)'
+                f'{variable} must be "name:password[,name:password…]" (names: letters, digits)'
             )
         users.append((name, password))
     return tuple(users)
 
 
-def parse_totp_secrets(value: str) -> dict[str, str]:
-    """AGENT_TOTP_SECRETS="name:BASE32SECRET[,…]" → {name: secret}. Errors name the agent only,
-    never the secret."""
+def parse_totp_secrets(value: str, variable: str = "AGENT_TOTP_SECRETS") -> dict[str, str]:
+    """AGENT_TOTP_SECRETS (or OPERATOR_TOTP_SECRETS)="name:BASE32SECRET[,…]" → {name: secret}.
+    Errors name the person only, never the secret."""
     found: dict[str, str] = {}
     for entry in filter(None, (part.strip() for part in value.split(","))):
         name, _, secret = entry.partition(":")
         name, secret = name.strip(), secret.strip().replace(" ", "").upper()
         if not _valid_agent_name(name):
-            raise SettingsError('AGENT_TOTP_SECRETS must be "name:BASE32SECRET[,name:BASE32SECRET…]"')
+            raise SettingsError(f'{variable} must be "name:BASE32SECRET[,name:BASE32SECRET…]"')
         try:
             decoded = base64.b32decode(secret + "=" * (-len(secret) % 8))
         except (binascii.Error, ValueError):
             decoded = b""
         if len(decoded) < MIN_TOTP_SECRET_BYTES:
             raise SettingsError(
-                f"AGENT_TOTP_SECRETS: the secret of {name} must be base32 of at least "
+                f"{variable}: the secret of {name} must be base32 of at least "
                 f"{MIN_TOTP_SECRET_BYTES * 8} bits (python -m web.totp_secret {name} makes one)"
             )
         found[name] = secret
     return found
+
+
+def _people(
+    users_value: str, totp_value: str, demo_value: str, role: str, demo_mode: bool
+) -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:
+    """One role's people and their app-code secrets (role: AGENT or OPERATOR, the variables' prefix)."""
+    users = parse_agent_users(users_value or (demo_value if demo_mode else ""), f"{role}_USERS")
+    if not demo_mode and any(len(password) < MIN_AGENT_PASSWORD for _, password in users):
+        raise SettingsError(f"{role}_USERS passwords must have at least {MIN_AGENT_PASSWORD} characters")
+    totp_secrets = parse_totp_secrets(totp_value, f"{role}_TOTP_SECRETS")
+    strangers = sorted(set(totp_secrets) - {name for name, _ in users})
+    if strangers:
+        raise SettingsError(f"{role}_TOTP_SECRETS names people not in {role}_USERS: {', '.join(strangers)}")
+    return users, totp_secrets
 
 
 def _http_url(name: str, value: str) -> str:
@@ -113,6 +128,9 @@ class Settings:
     agent_service_token: str = ""  # the account service, scope "agents"
     agent_users: tuple[tuple[str, str], ...] = ()
     agent_totp_secrets: Mapping[str, str] | None = None  # name → base32 secret
+    # Operators: everything agents see, plus the list of agents and ending their sessions.
+    operator_users: tuple[tuple[str, str], ...] = ()
+    operator_totp_secrets: Mapping[str, str] | None = None
     agent_session_secret: str = ""  # signs new session cookies
     agent_session_previous_secrets: tuple[str, ...] = ()  # still verify (key rotation)
     agent_cookie_secure: bool = False
@@ -130,16 +148,25 @@ class Settings:
         console's own rules (agents, codes, distinct tokens)."""
         env = WebSettings.load(environ, check_secrets=False)
         demo_mode = env.demo_mode
-        agent_users = parse_agent_users(secret(env.agent_users) or (DEMO_AGENT_USERS if demo_mode else ""))
-        if not demo_mode and any(len(password) < MIN_AGENT_PASSWORD for _, password in agent_users):
-            raise SettingsError(f"AGENT_USERS passwords must have at least {MIN_AGENT_PASSWORD} characters")
-        totp_secrets = parse_totp_secrets(secret(env.agent_totp_secrets))
+        agent_users, totp_secrets = _people(
+            secret(env.agent_users), secret(env.agent_totp_secrets), DEMO_AGENT_USERS, "AGENT", demo_mode
+        )
+        operator_users, operator_totp = _people(
+            secret(env.operator_users),
+            secret(env.operator_totp_secrets),
+            DEMO_OPERATOR_USERS,
+            "OPERATOR",
+            demo_mode,
+        )
         names = [name for name, _ in agent_users]
-        strangers = sorted(set(totp_secrets) - set(names))
-        if strangers:
-            raise SettingsError(f"AGENT_TOTP_SECRETS names agents not in AGENT_USERS: {', '.join(strangers)}")
-        if not demo_mode and agent_users:
-            _require_console_secrets(env, names, totp_secrets)
+        operators = [name for name, _ in operator_users]
+        both = sorted(set(names) & set(operators))
+        if both:
+            # One name, one role: a session would not say which of the two it was opened as.
+            raise SettingsError(f"AGENT_USERS and OPERATOR_USERS both name {', '.join(both)}: one role each")
+        if not demo_mode and (agent_users or operator_users):
+            roles = {"AGENT": (names, totp_secrets), "OPERATOR": (operators, operator_totp)}
+            _require_console_secrets(env, roles)
         env.check_secrets()
         rasa_url = _http_url("RASA_URL", env.rasa_url)
         return cls(
@@ -152,6 +179,8 @@ class Settings:
             agent_service_token=secret(env.agent_service_token),
             agent_users=agent_users,
             agent_totp_secrets=totp_secrets,
+            operator_users=operator_users,
+            operator_totp_secrets=operator_totp,
             # Demo mode: random per start unless set (sessions end when the website restarts).
             agent_session_secret=secret(env.agent_session_secret) or secrets.token_hex(32),
             agent_session_previous_secrets=tuple(secrets_list(env.agent_session_previous_secrets)),
@@ -171,7 +200,7 @@ class Settings:
 
     @property
     def console_on(self) -> bool:
-        return bool(self.agent_users)
+        return bool(self.agent_users or self.operator_users)
 
     def socket_origins(self) -> list[str]:
         """What the page's Content-Security-Policy must let the widget connect to."""
@@ -180,16 +209,19 @@ class Settings:
         return [f"{parts.scheme}://{parts.netloc}", f"{ws}://{parts.netloc}"]
 
 
-def _require_console_secrets(env: WebSettings, names: list[str], totp_secrets: Mapping[str, str]) -> None:
+def _require_console_secrets(
+    env: WebSettings, roles: Mapping[str, tuple[list[str], Mapping[str, str]]]
+) -> None:
     """Outside demo mode the console starts only with all of its own secrets (WebSettings has
     checked their presence and strength); one message names every further problem, never a value."""
     problems = env.secret_problems()
     previous = secrets_list(env.agent_session_previous_secrets)
     if any(len(value) < MIN_SECRET for value in previous):
         problems.append(f"AGENT_SESSION_PREVIOUS_SECRETS (each at least {MIN_SECRET} characters)")
-    without_code = [name for name in names if name not in totp_secrets]
-    if without_code:
-        problems.append(f"AGENT_TOTP_SECRETS for {', '.join(without_code)}")
+    for role, (names, totp_secrets) in roles.items():
+        without_code = [name for name in names if name not in totp_secrets]
+        if without_code:
+            problems.append(f"{role}_TOTP_SECRETS for {', '.join(without_code)}")
     relay_token = secret(env.agent_relay_token)
     shared = [
         WebSettings.env_name(field)
@@ -205,5 +237,6 @@ def _require_console_secrets(env: WebSettings, names: list[str], totp_secrets: M
         problems.append(f"AGENT_RELAY_TOKEN to be its own secret (it equals {', '.join(shared)})")
     if problems:
         raise SettingsError(
-            "the agent console (AGENT_USERS is set, DEMO_MODE is off) needs " + "; ".join(problems)
+            "the agent console (AGENT_USERS or OPERATOR_USERS is set, DEMO_MODE is off) needs "
+            + "; ".join(problems)
         )

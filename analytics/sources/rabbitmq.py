@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from analytics.pipeline import Incoming, Pipeline
@@ -37,8 +38,15 @@ def incoming(body: bytes) -> Incoming | None:
     return Incoming(conversation, channel if isinstance(channel, str) else None, event)
 
 
-async def consume(url: str, queue_name: str, pipeline: Pipeline, stop: asyncio.Event) -> None:
-    """Until `stop` is set; reconnects (1 s, doubling to 30 s) when RabbitMQ goes away."""
+def _nothing() -> None:
+    pass
+
+
+async def consume(
+    url: str, queue_name: str, pipeline: Pipeline, stop: asyncio.Event, beat: Callable[[], None] = _nothing
+) -> None:
+    """Until `stop` is set; reconnects (1 s, doubling to 30 s) when RabbitMQ goes away. `beat`
+    is called after every round that waited for messages while connected (analytics/health.py)."""
     import aio_pika
 
     retry_s = FIRST_RETRY_S
@@ -57,12 +65,12 @@ async def consume(url: str, queue_name: str, pipeline: Pipeline, stop: asyncio.E
                 await channel.set_qos(prefetch_count=BATCH)
                 queue = await channel.declare_queue(queue_name, durable=True)
                 logger.info("reading conversation events from the %s queue", queue_name)
-                await _batches(queue, pipeline, stop)
+                await _batches(queue, pipeline, stop, beat)
         except Exception as error:  # lost the connection: unacknowledged messages come back
             logger.warning("RabbitMQ connection lost (%s); reconnecting", type(error).__name__)
 
 
-async def _batches(queue: Any, pipeline: Pipeline, stop: asyncio.Event) -> None:
+async def _batches(queue: Any, pipeline: Pipeline, stop: asyncio.Event, beat: Callable[[], None]) -> None:
     async with queue.iterator() as messages:
         iterator = messages.__aiter__()
         while not stop.is_set():
@@ -74,6 +82,7 @@ async def _batches(queue: Any, pipeline: Pipeline, stop: asyncio.Event) -> None:
             except asyncio.TimeoutError:
                 pass
             if not batch:
+                beat()
                 continue
             items = [item for item in (incoming(message.body) for message in batch) if item is not None]
             try:
@@ -84,6 +93,7 @@ async def _batches(queue: Any, pipeline: Pipeline, stop: asyncio.Event) -> None:
                 await _wait(stop, FIRST_RETRY_S)
                 continue
             await batch[-1].ack(multiple=True)
+            beat()
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

@@ -2,7 +2,9 @@
 
 PostgreSQL, Redis and RabbitMQ (each its own instance under var/cluster/), two account-service
 instances, two action servers, two Rasa replicas and two website replicas, behind HAProxy on the same
-public ports as `make run` (5005 Rasa, 5055 actions, 8080 website, 8081 account service).
+public ports as `make run` (5005 Rasa, 5055 actions, 8080 website, 8081 account service), and one
+analytics consumer reading the Rasa replicas' events from RabbitMQ into PostgreSQL's "analytics"
+database, which the websites' insights pages read.
 Every process has a PID file in var/cluster/ (rasa-1.pid, …, balancer.pid) so a fault test can
 stop one; nothing restarts a stopped process (a supervisor's job in production), and the
 balancer stops sending to it within about two seconds. Ctrl-C stops everything.
@@ -55,6 +57,8 @@ def demo_environment(cluster: Layout) -> dict[str, str]:
         "ACCOUNT_DB_URL": cluster.postgres_url("accounts"),
         "TRACKER_DB_URL": cluster.postgres_url("tracker"),
         "TRACKER_DB": "unused-with-TRACKER_DB_URL",  # endpoints.yml names it either way
+        # The consumer writes it, the websites' insights pages read it.
+        "ANALYTICS_DB_URL": cluster.postgres_url("analytics"),
         "REDIS_URL": cluster.redis_url,
         "RABBITMQ_URL": cluster.rabbitmq_url,
         # Every part reaches the others through the balancer, as in production.
@@ -88,7 +92,7 @@ class Cluster:
         print("Starting PostgreSQL, Redis and RabbitMQ ...", flush=True)
         self.postgres.initialise()
         self.postgres.start()
-        self.postgres.create_databases("accounts", "tracker")
+        self.postgres.create_databases("accounts", "tracker", "analytics")
         self.write_pid("postgres", self.postgres.pid)
         self.redis.start_again()
         self.write_pid("redis", self.redis.process.pid if self.redis.process else None)
@@ -135,6 +139,12 @@ class Cluster:
             self.spawn(
                 f"web-{number}", [str(PYTHON), "-m", "web.server"], {**environment, "WEB_PORT": str(port)}
             )
+        # One consumer: with RABBITMQ_URL it reads the rasa_events queue (a second would split it).
+        self.spawn(
+            "analytics",
+            [str(PYTHON), "-m", "analytics"],
+            {**environment, "ANALYTICS_HEALTH_PORT": str(ports["analytics"])},
+        )
 
     def wait_healthy(self, name: str, url: str, timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s
@@ -201,7 +211,9 @@ def main() -> int:
         environment = demo_environment(layout)
         cluster.start_balancer()
         print(
-            "Starting 2 account services, 2 action servers, 2 Rasa replicas and 2 websites ...", flush=True
+            "Starting 2 account services, 2 action servers, 2 Rasa replicas, 2 websites and the analytics"
+            " consumer ...",
+            flush=True,
         )
         cluster.start_services(environment)
         cluster.wait_all_healthy()

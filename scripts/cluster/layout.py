@@ -17,13 +17,20 @@ PRIVATE = {
     "service-2": 8182,
     "web-1": 8180,
     "web-2": 8183,
+    "analytics": 8190,  # the analytics consumer's GET /health (one: it reads the queue alone)
     "postgres": 5433,
     "redis": 6380,
     "rabbitmq": 5673,
     "rabbitmq-dist": 25673,
     "epmd": 4370,
 }
-HEALTH_PATHS = {"rasa": "/", "actions": "/health", "service": "/health", "web": "/health"}
+HEALTH_PATHS = {
+    "rasa": "/",
+    "actions": "/health",
+    "service": "/health",
+    "web": "/health",
+    "analytics": "/health",
+}
 
 
 class Layout:
@@ -67,6 +74,8 @@ class Layout:
                 f"  Rasa server      http://localhost:{PUBLIC['rasa']}   (replicas on {rasa})",
                 f"  action server    http://localhost:{PUBLIC['actions']}/health   (2 replicas)",
                 f"  account service  http://localhost:{PUBLIC['service']}   (2 instances)",
+                '  analytics        one consumer of RabbitMQ\'s rasa_events -> PostgreSQL "analytics"'
+                f" (insights: http://localhost:{PUBLIC['web']}/agent/insights)",
                 f"  PostgreSQL :{ports['postgres']}, Redis :{ports['redis']}, RabbitMQ :{ports['rabbitmq']}",
                 "A stopped process is not restarted. Press Ctrl-C to stop everything.",
             ]

@@ -36,7 +36,9 @@ RELAY_TOKEN = "agent-relay-token-" + "t" * 22
 AGENTS = {
     name: f"{name}-password-long-enough" for name in ("ana", "ben", "cai", "dee", "eve", "fay", "gus", "hal")
 }
-TOTP = {name: pyotp.random_base32() for name in AGENTS}
+# Operators (OPERATOR_USERS): everything agents see, plus the agents' list and their sessions.
+OPERATORS = {name: f"{name}-operator-password-long" for name in ("olu", "oma", "oto")}
+TOTP = {name: pyotp.random_base32() for name in (*AGENTS, *OPERATORS)}
 # What a customer wrote, as an attacker would write it.
 INJECTION = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
 CASE = {
@@ -54,7 +56,17 @@ CASE = {
 
 def environment(**overrides: str) -> dict[str, str]:
     """The calling environment without any of the website's own variables, plus these."""
-    own = ("DEMO_MODE", "AGENT_", "TRUSTED_PROXIES", "ACCOUNT_SERVICE", "RASA_", "WEB_", "ISSUER_CONFIG")
+    own = (
+        "DEMO_MODE",
+        "AGENT_",
+        "OPERATOR_USERS",
+        "OPERATOR_TOTP_SECRETS",
+        "TRUSTED_PROXIES",
+        "ACCOUNT_SERVICE",
+        "RASA_",
+        "WEB_",
+        "ISSUER_CONFIG",
+    )
     env = {key: value for key, value in os.environ.items() if not key.startswith(own)}
     return {**env, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), **overrides}
 
@@ -119,7 +131,9 @@ def running_website(tmp_path: Path) -> Iterator[Website]:
         RASA_URL=upstream,
         ACCOUNT_SERVICE_URL=upstream,
         AGENT_USERS=",".join(f"{name}:{password}" for name, password in AGENTS.items()),
-        AGENT_TOTP_SECRETS=",".join(f"{name}:{secret}" for name, secret in TOTP.items()),
+        AGENT_TOTP_SECRETS=",".join(f"{name}:{TOTP[name]}" for name in AGENTS),
+        OPERATOR_USERS=",".join(f"{name}:{password}" for name, password in OPERATORS.items()),
+        OPERATOR_TOTP_SECRETS=",".join(f"{name}:{TOTP[name]}" for name in OPERATORS),
         AGENT_SESSION_SECRET=SESSION_SECRET,
         AGENT_SESSION_PREVIOUS_SECRETS=PREVIOUS_SECRET,
         AGENT_SERVICE_TOKEN=SERVICE_TOKEN,
@@ -138,7 +152,8 @@ def running_website(tmp_path: Path) -> Iterator[Website]:
 
 
 def code(name: str, offset: int = 0) -> str:
-    """The agent's app code now (offset: steps of 30 s later or earlier, as a drifting clock)."""
+    """An agent's or operator's app code now (offset: steps of 30 s later or earlier, as a
+    drifting clock)."""
     totp = pyotp.TOTP(TOTP[name])
     return totp.generate_otp(totp.timecode(time.time()) + offset)
 

@@ -16,6 +16,7 @@ from pydantic import SecretStr
 from common.settings import (
     AccountServiceSettings,
     ActionServerSettings,
+    AnalyticsSettings,
     ProcessSettings,
     RasaServerSettings,
     WebSettings,
@@ -31,9 +32,12 @@ PROCESSES: dict[str, tuple[type[ProcessSettings], tuple[str, ...]]] = {
     "rasa_server": (RasaServerSettings, ("TRACKER_DB_URL", "REDIS_URL", "RABBITMQ_URL")),
     "actions.server": (ActionServerSettings, ()),
     "account_service": (AccountServiceSettings, ("ACCOUNT_DB_URL",)),
-    "web.server": (WebSettings, ()),
+    "web.server": (WebSettings, ("ANALYTICS_DB_URL",)),
+    "analytics": (AnalyticsSettings, ("ANALYTICS_DB_URL", "RABBITMQ_URL")),
 }
 SCALED = ("rasa_server", "actions.server", "account_service")
+# Exactly one: two consumers would split the event queue (and one conversation's events).
+SINGLE = ("analytics",)
 # The agent console on: the website's secrets as production needs them.
 CONSOLE_ON = {"demo_mode": "0", "agent_users": "set"}
 
@@ -164,6 +168,12 @@ def test_only_the_website_and_the_rasa_server_are_public(compose):
         assert "expose" not in service and "network_mode" not in service, name
 
 
+def test_compose_runs_one_analytics_consumer(compose):
+    for module in SINGLE:
+        running = [name for name, (runs, _) in app_services(compose).items() if runs == module]
+        assert len(running) == 1, f"{module}: {running}"
+
+
 def test_redis_never_evicts_locks(compose):
     assert "--maxmemory-policy noeviction" in " ".join(compose["services"]["redis"]["command"])
 
@@ -205,7 +215,17 @@ def test_every_process_runs_with_probes_and_resources(manifests):
             assert {"cpu", "memory"} <= set(container.get("resources", {}).get(kind, {})), f"{name}: {kind}"
         if module_of(container["command"]) in SCALED:
             assert replicas >= 2, f"{name} has {replicas} replica(s)"
+        if module_of(container["command"]) in SINGLE:
+            assert replicas == 1, f"{name} has {replicas} replicas"
     assert modules == set(PROCESSES)
+
+
+def test_the_analytics_consumer_is_replaced_not_rolled(manifests):
+    """A rolling update would run the old and the new consumer side by side for a while."""
+    for deployment in (doc for doc in manifests if doc["kind"] == "Deployment"):
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        if module_of(container["command"]) in SINGLE:
+            assert deployment["spec"]["strategy"]["type"] == "Recreate", deployment["metadata"]["name"]
 
 
 def test_rasa_asks_for_the_memory_its_model_needs(manifests):
