@@ -235,6 +235,40 @@ async def messages_after(
     return list(found)
 
 
+# What a customer's channel may read of its handoffs: what people and the team said to them.
+FOR_CUSTOMER = ("agent", "assistant")
+
+
+async def latest_handoff(session: AsyncSession, conversation_id: str) -> Case | None:
+    """The conversation's newest handoff, in any status (a released one still has its notice)."""
+    return await session.scalar(
+        select(Case)
+        .where(Case.type == "handoff", Case.conversation_id == conversation_id)
+        .order_by(Case.id.desc())
+        .limit(1)
+    )
+
+
+async def lines_for_customer(
+    session: AsyncSession, conversation_id: str, after: int, limit: int = 50
+) -> list[HandoffMessage]:
+    """Agents' lines and notices of every handoff of this conversation after a line ID, oldest
+    first. Keyed on the conversation the channel derived (never on a reference the caller names)."""
+    found = await session.scalars(
+        select(HandoffMessage)
+        .join(Case, Case.id == HandoffMessage.case_id)
+        .where(
+            Case.type == "handoff",
+            Case.conversation_id == conversation_id,
+            HandoffMessage.sender.in_(FOR_CUSTOMER),
+            HandoffMessage.id > after,
+        )
+        .order_by(HandoffMessage.id)
+        .limit(limit)
+    )
+    return list(found)
+
+
 async def queued_handoffs(
     session: AsyncSession, statuses: tuple[str, ...] = QUEUE, limit: int = QUEUE_PAGE
 ) -> list[Case]:

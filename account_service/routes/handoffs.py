@@ -27,6 +27,8 @@ from account_service.schemas.handoffs import (
     HandoffRequest,
     LinePosted,
     LineRequest,
+    LinesForCustomer,
+    LinesQuery,
     MessagesPage,
     MessagesQuery,
     QueueQuery,
@@ -213,6 +215,26 @@ async def cancel(request: web.Request, body: ActiveQuery) -> HandoffForCustomer:
 
 
 @routes.get(
+    "/handoffs/active/lines",
+    "The agents' lines and the team's notices for the conversation's customer after a line ID, with "
+    "the latest handoff's status: what REST and the in-app chat poll for (channels/agent_relay.py)",
+    scopes=CHANNELS,
+    query=LinesQuery,
+    answer=LinesForCustomer,
+)
+async def lines(request: web.Request, query: LinesQuery) -> LinesForCustomer:
+    async with transaction(request) as session:
+        case = await cases.latest_handoff(session, query.conversation_id)
+        found = await cases.lines_for_customer(session, query.conversation_id, query.after)
+        waiting = case is not None and case.status == "waiting"
+        return LinesForCustomer(
+            status=case.status if case is not None else None,
+            position=await cases.queue_position(session, case) if waiting and case else None,
+            lines=[_message(message) for message in found],
+        )
+
+
+@routes.get(
     "/handoffs",
     "Agents' queue, oldest first: redacted transcript, topic, waiting time",
     scopes=AGENTS,
@@ -265,7 +287,8 @@ async def messages(request: web.Request, path: ReferencePath, query: MessagesQue
 
 @routes.post(
     "/handoffs/{reference}/messages",
-    "A line from the agent who has the case, or from the customer; stored redacted",
+    "A line from the agent who has the case, from the customer, or a notice the customer was given "
+    "(from assistant); stored redacted",
     scopes=AGENTS,
     path_model=ReferencePath,
     body=LineRequest,
@@ -277,7 +300,8 @@ async def messages(request: web.Request, path: ReferencePath, query: MessagesQue
     ],
 )
 async def post_message(request: web.Request, path: ReferencePath, body: LineRequest) -> LinePosted:
-    """A line from an agent (who must have the case) or from the customer; stored redacted."""
+    """A line from an agent (who must have the case), from the customer, or a notice the
+    customer was given (from assistant: an agent joined or left, in any status); stored redacted."""
     if body.sender == "agent" and body.agent is None:
         raise bad_request("agent is needed.")
     agent = body.agent if body.sender == "agent" else None

@@ -119,9 +119,26 @@ class MessagesPage(Answer):
 
 
 class LineRequest(Shape):
-    sender: Literal["agent", "customer"] = Field(..., alias="from")
+    sender: Literal["agent", "customer", "assistant"] = Field(
+        ...,
+        alias="from",
+        description="assistant: a notice the customer was given (an agent joined or left)",
+    )
     agent: AgentName | None = Field(None, description="Needed when from is agent")
     text: MessageText
+
+
+class LinesQuery(Shape):
+    conversation_id: ConversationId
+    after: MessageId = Field(0, description="Lines after this ID (0 = all)")
+
+
+class LinesForCustomer(Answer):
+    """The agents' lines and the team's notices for the customer's channel to show."""
+
+    status: HandoffStatus | None = Field(..., description="The conversation's latest handoff; null: none")
+    position: int | None = Field(..., description="1 = next; null unless waiting")
+    lines: list[HandoffMessageOut]
 
 
 class LinePosted(HandoffMessageOut):

@@ -254,3 +254,92 @@ async def test_a_waiting_customer_can_leave_the_queue(api: Api, db: sqlite3.Conn
     )
     assert status == 404
     assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'handoff_cancelled'").fetchone() == (1,)
+
+
+async def test_the_customers_channel_reads_only_its_own_conversations_agent_lines_and_notices(
+    api: Api, db: sqlite3.Connection
+) -> None:
+    """What REST and the in-app chat poll: the agent's lines and the team's notices (stored
+    redacted), never the customer's own lines, never another conversation's."""
+    mine = (await open_handoff(api, "rest:poll-me"))["reference"]
+    other = (await open_handoff(api, "rest:poll-other"))["reference"]
+    status, nothing = await api.call(
+        "GET", "/handoffs/active/lines", params={"conversation_id": "rest:poll-me"}, caller="channels"
+    )
+    assert (status, nothing["status"], nothing["lines"]) == (200, "waiting", [])
+    assert nothing["position"] >= 1
+
+    for reference in (mine, other):
+        await api.call("POST", f"/handoffs/{reference}/take", json={"agent": "maria"}, caller="agents")
+    joined = "maria from our team has joined the chat."
+    status, _ = await api.call(
+        "POST", f"/handoffs/{mine}/messages", json={"from": "assistant", "text": joined}, caller="agents"
+    )
+    assert status == 201
+    await api.call(
+        "POST",
+        f"/handoffs/{mine}/messages",
+        json={"from": "agent", "agent": "maria", "text": f"Is it the card {CARD}?"},
+        caller="agents",
+    )
+    await api.call(
+        "POST",
+        "/handoffs/active/messages",
+        json={"conversation_id": "rest:poll-me", "text": "yes"},
+        caller="channels",
+    )
+    await api.call(
+        "POST",
+        f"/handoffs/{other}/messages",
+        json={"from": "agent", "agent": "maria", "text": "For the other customer only"},
+        caller="agents",
+    )
+
+    status, page = await api.call(
+        "GET", "/handoffs/active/lines", params={"conversation_id": "rest:poll-me"}, caller="channels"
+    )
+    assert status == 200 and page["status"] == "with_agent" and page["position"] is None
+    assert [(line["from"], line["text"][:11]) for line in page["lines"]] == [
+        ("assistant", "maria from "),
+        ("agent", "Is it the c"),
+    ]
+    assert "ending 0005" in page["lines"][1]["text"] and "822463" not in str(page)
+    assert "For the other customer only" not in str(page)
+
+    # After the last ID: nothing new; after the hand-back, the notice that the agent left.
+    after = page["lines"][-1]["id"]
+    await api.call("POST", f"/handoffs/{mine}/release", json={"agent": "maria"}, caller="agents")
+    await api.call(
+        "POST",
+        f"/handoffs/{mine}/messages",
+        json={"from": "assistant", "text": "maria has left the conversation."},
+        caller="agents",
+    )
+    status, later = await api.call(
+        "GET",
+        "/handoffs/active/lines",
+        params={"conversation_id": "rest:poll-me", "after": after},
+        caller="channels",
+    )
+    assert later["status"] == "released"
+    assert [line["text"] for line in later["lines"]] == ["maria has left the conversation."]
+    stored = b"".join(str(row).encode() for row in db.execute("SELECT text FROM handoff_messages"))
+    assert b"822463" not in stored
+
+
+async def test_only_the_channels_read_customer_lines_and_only_agents_write_notices(api: Api) -> None:
+    reference = (await open_handoff(api, "rest:poll-scopes"))["reference"]
+    query = {"conversation_id": "rest:poll-scopes"}
+    for caller in ("actions", "agents"):
+        status, _ = await api.call("GET", "/handoffs/active/lines", params=query, caller=caller)
+        assert status == 403
+    status, _ = await api.call("GET", "/handoffs/active/lines", params=query, auth=False)
+    assert status == 401
+    for caller in ("actions", "channels"):
+        status, _ = await api.call(
+            "POST",
+            f"/handoffs/{reference}/messages",
+            json={"from": "assistant", "text": "Pretending to be the team"},
+            caller=caller,
+        )
+        assert status == 403
