@@ -38,6 +38,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.agent_relay import PlatformRelay, add_relay_route
 from channels.messaging import (
     API_TIMEOUT_S,
     ConfiguredFromEnvironment,
@@ -45,6 +46,7 @@ from channels.messaging import (
     channel_off_blueprint,
     env_settings,
     invalid_signature,
+    relay_token,
     screened,
 )
 from channels.signatures import FACEBOOK_SIGNATURE_HEADER, hub_signature_256_ok
@@ -191,6 +193,9 @@ class FacebookInput(ConfiguredFromEnvironment, RasaFacebookInput):
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        # Agents' lines during a live handoff, through the Send API.
+        add_relay_route(webhook, self.name(), PlatformRelay(lambda _: replies), relay_token())
 
         @webhook.route("/webhook", methods=["GET"])
         async def subscribe(request: Request) -> HTTPResponse:

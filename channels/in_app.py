@@ -25,6 +25,11 @@ the API for the app's developers. Here:
   cannot reach the account, with the phone number.
 - Text is screened like the REST channel's (control characters, length, card numbers). Tokens
   and message text are never logged.
+- Live handoff (channels/handoff.py): while a person has (or is about to have) the conversation,
+  a message goes into the handoff case, never to the assistant; the answer is `[]` or one notice
+  (the place in the queue). The app collects the agent's lines and the team's notices with
+  `GET /webhooks/in_app/agent_messages?sender=<sender>&after=<last ID>` and the same bearer token:
+  the conversation is derived from the token and the sender, so a customer reads only their own.
 """
 
 from __future__ import annotations
@@ -43,9 +48,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.agent_relay import PolledRelay, add_relay_route, poll_response, read_after
 from channels.guard import chat_guard
-from channels.message_hygiene import screen_message
+from channels.handoff import HandoffDesk, handoff_replies
+from channels.message_hygiene import is_valid_sender, screen_message
+from channels.messaging import relay_token
 from channels.rest import EMPTY_MESSAGE_PAYLOAD, bad_request, parse_body, too_many_requests
+from common.account_client import AccountClient
 from common.app_login import (  # noqa: F401 (names the channel's tests and callers import from here)
     DEFAULT_MAX_LOGIN_AGE_S,
     HS256,
@@ -222,6 +231,7 @@ class InAppChannel(InputChannel):
 
     def __init__(self, settings: InAppSettings | None = None) -> None:
         self.settings = settings
+        self._desk: HandoffDesk | None = None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
@@ -253,6 +263,10 @@ class InAppChannel(InputChannel):
                 return refusal
 
             text, warnings = screen_message(body["message"])
+            said_first = [{"recipient_id": sender, "text": warning} for warning in warnings]
+            to_team = await handoff_replies(self.desk(settings), conversation, text, sender)
+            if to_team is not None:
+                return response.json(said_first + to_team)
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
@@ -270,9 +284,41 @@ class InAppChannel(InputChannel):
                 failure = type(error).__name__
                 logger.error("in-app message failed (conversation %s): %s", log_ref(conversation), failure)
             # The app knows its conversation by its own sender; the derived ID stays on the server.
-            said_first = [{"recipient_id": sender, "text": warning} for warning in warnings]
             return response.json(
                 said_first + [{**reply, "recipient_id": sender} for reply in collector.messages]
             )
 
+        # Agents' lines stay in the account service until the app polls for them.
+        add_relay_route(webhook, self.name(), PolledRelay(), relay_token())
+
+        @webhook.route("/agent_messages", methods=["GET"])
+        async def agent_messages(request: Request) -> HTTPResponse:
+            """The agents' lines and notices of this customer's conversation (?sender=&after=)."""
+            settings = self.settings
+            if settings is None:
+                return not_configured()
+            try:
+                login = verify_token(settings, bearer_token(request))
+            except Unauthorized as refused:
+                return unauthorized(refused.reason)
+            sender, after = request.args.get("sender"), read_after(request.args.get("after"))
+            if not is_valid_sender(sender):
+                return bad_request("'sender' must be a non-empty string of at most 128 printable characters")
+            if after is None:
+                return bad_request("'after' must be the ID of the last line received (a whole number)")
+            conversation = conversation_id(settings, login.user_id, str(sender))
+            guard = chat_guard()
+            if not await guard.allow(f"poll:{conversation}", guard.key(guard.request_address(request))):
+                return too_many_requests(guard.settings.limit_window_s)
+            return await poll_response(conversation, str(sender), after, self.desk(settings))
+
         return webhook
+
+    def desk(self, settings: InAppSettings) -> HandoffDesk:
+        """The handoff routes with this channel's own service address and token."""
+        if self._desk is None:
+            timeout = min(settings.service_timeout_s, MAX_SERVICE_TIMEOUT_S)
+            self._desk = HandoffDesk(
+                AccountClient(settings.service_url, settings.service_token or "", timeout)
+            )
+        return self._desk

@@ -12,7 +12,11 @@
   per-address limit here: every webhook comes from the platform's own servers.
 - On the channels alerts go to (SMS, WhatsApp, Telegram) the account service sees each message
   first: an answer to an alert, STOP/START or a Telegram link code is answered there, not by
-  the assistant (channels/alert_replies.py).
+  the assistant (channels/alert_replies.py). An answer to an alert wins even during a live
+  handoff: a "NO" must freeze the card whoever is in the chat.
+- During a live handoff (channels/handoff.py) the message goes into the handoff case and the
+  assistant stays quiet; the customer hears their place in the queue, and "cancel" while
+  waiting leaves it. Agents' lines come back through the platform's API (channels/agent_relay.py).
 """
 
 from __future__ import annotations
@@ -29,8 +33,9 @@ from sanic.response import HTTPResponse
 from channels.alert_replies import ALERT_INPUT_CHANNELS, alert_reply
 from channels.conversations import NamespacedOutput, namespaced
 from channels.guard import chat_guard
+from channels.handoff import handoff_desk, handoff_notice, wants_to_leave
 from channels.message_hygiene import EMPTY_MESSAGE_PAYLOAD, screen_message
-from common.settings import channel_variables
+from common.settings import channel_variables, secret
 from localization import texts
 
 logger = logging.getLogger(__name__)
@@ -80,6 +85,11 @@ def channel_off_blueprint(name: str) -> Blueprint:
     return off
 
 
+def relay_token() -> str:
+    """The agent console's token for the agents' lines (channels/agent_relay.py)."""
+    return secret(chat_guard().settings.agent_relay_token)
+
+
 def invalid_signature() -> HTTPResponse:
     return response.json({"error": "invalid_signature"}, status=401)
 
@@ -102,6 +112,24 @@ async def say_with_buttons(
         await output.send_text_with_buttons(recipient_id, text, buttons)
     except Exception as error:
         logger.error("%s: a reply could not be sent (%s)", channel, type(error).__name__)
+
+
+async def to_the_team(message: UserMessage, text: str, channel: str) -> bool:
+    """True when a live handoff took the message (the assistant stays quiet): "cancel" while
+    waiting leaves the queue; anything else goes into the case, and the customer hears their
+    place in the queue (nothing while a person has the conversation: they will answer)."""
+    desk = handoff_desk()
+    conversation = message.sender_id
+    if wants_to_leave(text) and await desk.leave_queue(conversation):
+        await say(message.output_channel, conversation, texts.for_message(texts.LEFT_QUEUE, text), channel)
+        return True
+    handoff = await desk.to_handoff(conversation, text)
+    if handoff is None:
+        return False
+    notice = handoff_notice(handoff, text)
+    if notice:
+        await say(message.output_channel, conversation, notice, channel)
+    return True
 
 
 def screened(on_new_message: OnNewMessage, channel: str) -> OnNewMessage:
@@ -128,6 +156,8 @@ def screened(on_new_message: OnNewMessage, channel: str) -> OnNewMessage:
                 return
             if routed is not None and routed.outcome == "hand_over" and routed.message:
                 message.text = routed.message
+        if text and await to_the_team(message, text, channel):
+            return
         try:
             await on_new_message(message)
         except Exception as error:

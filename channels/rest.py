@@ -14,6 +14,13 @@ with the same ID is processed at most once, and gets the first copy's replies ag
 (channels/message_ledger.py). When a message cannot be taken (another replica still holds the
 conversation, Redis is down) the answer is 503 with Retry-After and one line saying to send it
 again: nothing was done with it.
+
+Live handoff (channels/handoff.py): while the conversation waits for or is with a person, a
+message goes into the handoff case and the answer is `[]` (a person has it) or one notice
+`{"recipient_id", "text", "notice": true}` (your place in the queue; "cancel" leaves it). The
+agent's lines are collected with `GET /webhooks/rest/agent_messages?sender=<sender>&after=<ID>`
+(channels/agent_relay.py; docs/account-service.md, "Live handoff"). Like the channel itself the
+poll is unauthenticated: whoever knows a REST sender can already speak in its conversation.
 """
 
 from __future__ import annotations
@@ -29,11 +36,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.agent_relay import PolledRelay, add_relay_route, poll_response, read_after
 from channels.conversations import NamespacedOutput, log_id, namespaced
 from channels.guard import chat_guard
+from channels.handoff import handoff_desk, handoff_replies
 from channels.message_hygiene import EMPTY_MESSAGE_PAYLOAD, is_valid_sender, screen_message
 from channels.message_ledger import FAILED_S, valid_message_id
-from channels.messaging import channel_off_blueprint
+from channels.messaging import channel_off_blueprint, relay_token
 from localization import texts
 
 logger = logging.getLogger(__name__)
@@ -100,8 +109,8 @@ class RestChannel(InputChannel):
             address_key = guard.key(guard.request_address(request))
             if not await guard.allow(conversation, address_key):
                 return too_many_requests(guard.settings.limit_window_s)
-            text, warnings = screen_message(body["message"])
-            text = text or EMPTY_MESSAGE_PAYLOAD
+            screened_text, warnings = screen_message(body["message"])
+            text = screened_text or EMPTY_MESSAGE_PAYLOAD
             sender, message_id = body["sender"], body.get("message_id")
             if message_id is not None:
                 try:
@@ -113,6 +122,13 @@ class RestChannel(InputChannel):
                     return response.json(claim.replies or [], headers={"X-Replayed": "1"})
                 if claim.state == "busy":
                     return try_again(sender, texts.STILL_WORKING, text)
+            said_first = [{"recipient_id": sender, "text": warning} for warning in warnings]
+            # During a live handoff the message goes to the team, never to the assistant.
+            to_team = await handoff_replies(handoff_desk(), conversation, screened_text, sender)
+            if to_team is not None:
+                if message_id is not None:
+                    await guard.ledger.answered(conversation, message_id, said_first + to_team)
+                return response.json(said_first + to_team)
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
@@ -142,10 +158,27 @@ class RestChannel(InputChannel):
                 if message_id is not None:
                     await guard.ledger.failed(conversation, message_id)
                 return try_again(sender, texts.TRY_AGAIN, text, retry_after_s=FAILED_S)
-            said_first = [{"recipient_id": sender, "text": warning} for warning in warnings]
             replies = said_first + collector.messages
             if message_id is not None:
                 await guard.ledger.answered(conversation, message_id, replies)
             return response.json(replies)
+
+        # Agents' lines for a REST conversation stay in the account service until it polls.
+        add_relay_route(webhook, self.name(), PolledRelay(), relay_token())
+
+        @webhook.route("/agent_messages", methods=["GET"])
+        async def agent_messages(request: Request) -> HTTPResponse:
+            """The agents' lines and notices of the sender's live handoff (GET, ?sender=&after=)."""
+            sender, after = request.args.get("sender"), read_after(request.args.get("after"))
+            if not is_valid_sender(sender):
+                return bad_request("'sender' must be a non-empty string of at most 128 printable characters")
+            if after is None:
+                return bad_request("'after' must be the ID of the last line received (a whole number)")
+            conversation = namespaced(self.name(), str(sender))
+            # Polls are counted apart from messages: an app asking every few seconds must not
+            # use up the conversation's messages.
+            if not await guard.allow(f"poll:{conversation}", guard.key(guard.request_address(request))):
+                return too_many_requests(guard.settings.limit_window_s)
+            return await poll_response(conversation, str(sender), after)
 
         return webhook

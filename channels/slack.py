@@ -36,6 +36,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from channels.agent_relay import PlatformRelay, add_relay_route
 from channels.messaging import (
     API_TIMEOUT_S,
     ConfiguredFromEnvironment,
@@ -43,6 +44,7 @@ from channels.messaging import (
     channel_off_blueprint,
     env_settings,
     invalid_signature,
+    relay_token,
     screened,
 )
 
@@ -127,6 +129,11 @@ class SlackInput(ConfiguredFromEnvironment, RasaSlackInput):
             await handle(message)
 
         webhook = super().blueprint(unescaped_then_screened)
+        # Agents' lines during a live handoff: chat.postMessage to the customer's user ID (the
+        # conversation is per sender), which Slack delivers in the app's direct messages.
+        add_relay_route(
+            webhook, self.name(), PlatformRelay(lambda _: self.get_output_channel()), relay_token()
+        )
 
         @webhook.middleware("request")
         async def verify(request: Request) -> HTTPResponse | None:

@@ -18,22 +18,20 @@
   HANDOFF_TIMEOUT_S, 2 s by default) whether the conversation is waiting for or with a person; if
   so the message goes into the handoff case and the assistant stays quiet. When the service does
   not answer in time, the assistant answers (a customer is never left without a reply).
-  Agents' replies come in on POST /webhooks/socketio/agent_message (bearer AGENT_RELAY_TOKEN) and
-  are emitted to the conversation's room as {text, agent: {name}} or {text, notice: true}.
+  Agents' replies come in on POST /webhooks/socketio/agent_message (bearer AGENT_RELAY_TOKEN,
+  channels/agent_relay.py) and are emitted to the conversation's room as {text, agent: {name}} or
+  {text, notice: true}. Every other channel does the same (channels/handoff.py).
 - With REDIS_URL (several replicas), python-socketio's Redis manager carries every emit to the
   replica that holds the widget's socket.
 """
 
 from __future__ import annotations
 
-import asyncio
-import hmac
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import aiohttp
 from itsdangerous import BadSignature, Signer
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
@@ -42,8 +40,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
-from channels.conversations import NamespacedOutput, log_id, namespaced, platform_id
+from channels.agent_relay import MAX_AGENT_TEXT, SocketIORelay, add_relay_route  # noqa: F401
+from channels.conversations import NamespacedOutput, log_id, namespaced
 from channels.guard import chat_guard
+from channels.handoff import LEAVE_QUEUE, handoff_desk, handoff_notice, wants_to_leave  # noqa: F401
 from channels.message_hygiene import EMPTY_MESSAGE_PAYLOAD, screen_message
 from channels.message_ledger import valid_message_id
 from common.settings import secret
@@ -52,26 +52,7 @@ from localization import texts
 logger = logging.getLogger(__name__)
 
 SESSION_SECRET_SALT = "widget-session"
-# While waiting for a person, these take the customer out of the queue, back to the assistant.
-LEAVE_QUEUE = {
-    *("cancel", "stop", "quit", "exit", "leave the queue", "back to the assistant", "never mind"),
-    *("कैंसल", "रद्द", "रद्द करो", "रुको", "असिस्टेंट पर वापस"),
-}
-MAX_AGENT_TEXT = 2000
 MAX_PACKET_BYTES = 64 * 1024
-
-
-def handoff_notice(handoff: dict[str, Any], message: str = "") -> str:
-    """What the customer is told when their message went to the handoff case ("" = nothing),
-    in the language of their message."""
-    status = handoff.get("status")
-    if status == "waiting":
-        position, wait = handoff.get("position") or 1, handoff.get("estimated_wait_minutes") or 1
-        return texts.for_message(texts.HANDOFF_WAITING, message).format(position=position, wait=wait)
-    if status == "message_left":
-        reference = handoff.get("reference")
-        return texts.for_message(texts.HANDOFF_MESSAGE_LEFT, message).format(reference=reference)
-    return ""
 
 
 class WidgetSessions:
@@ -141,49 +122,14 @@ class SocketIOChannel(InputChannel):
         self.sio: AsyncServer | None = None
         self.guard = chat_guard()
         self.sessions = WidgetSessions(self.guard.settings.widget_session_keys)
-        self._client: aiohttp.ClientSession | None = None
-
-    def _service(self) -> aiohttp.ClientSession:
-        settings = self.guard.settings
-        if self._client is None or self._client.closed:
-            self._client = aiohttp.ClientSession(
-                headers={"Authorization": f"Bearer {secret(settings.channels_service_token)}"},
-                timeout=aiohttp.ClientTimeout(total=settings.handoff_timeout_s),
-            )
-        return self._client
-
-    def _service_url(self, path: str) -> str:
-        return self.guard.settings.account_service_url.rstrip("/") + path
 
     async def leave_queue(self, conversation: str) -> bool:
         """True when a waiting handoff was cancelled (False: nothing waiting, or no answer)."""
-        try:
-            async with self._service().post(
-                self._service_url("/handoffs/active/cancel"), json={"conversation_id": conversation}
-            ) as reply:
-                return reply.status == 200
-        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-            logger.warning("leaving the queue failed (%s)", type(error).__name__)
-            return False
+        return await handoff_desk().leave_queue(conversation)
 
     async def to_handoff(self, conversation: str, text: str) -> dict[str, Any] | None:
-        """Stores the message in the conversation's live handoff and returns the case's state, or
-        None when the assistant should answer (no live handoff, or the service did not answer)."""
-        if not text:
-            return None
-        try:
-            async with self._service().post(
-                self._service_url("/handoffs/active/messages"),
-                json={"conversation_id": conversation, "text": text},
-            ) as reply:
-                if reply.status == 201:
-                    body = await reply.json()
-                    return body if isinstance(body, dict) else None
-                if reply.status != 404:
-                    logger.warning("handoff check: account service answered %s", reply.status)
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
-            logger.warning("handoff check failed (%s): the assistant answers", type(error).__name__)
-        return None
+        """The message into the conversation's live handoff (channels/handoff.py), or None."""
+        return await handoff_desk().to_handoff(conversation, text)
 
     async def answered(self, conversation: str, message_id: str | None, sent: list[dict[str, Any]]) -> None:
         if message_id is not None:
@@ -269,7 +215,7 @@ class SocketIOChannel(InputChannel):
             output = RecordingOutput(sio, self.bot_message_evt)
             for warning in warnings:
                 await output.send_text_message(session_id, warning)
-            if text.strip(" .!").lower() in LEAVE_QUEUE and await self.leave_queue(conversation):
+            if wants_to_leave(text) and await self.leave_queue(conversation):
                 notice = {"text": texts.for_message(texts.LEFT_QUEUE, text), "notice": True}
                 await sio.emit(self.bot_message_evt, notice, room=session_id)
                 await self.answered(conversation, message_id, [*output.sent, notice])
@@ -303,27 +249,8 @@ class SocketIOChannel(InputChannel):
                 return
             await self.answered(conversation, message_id, output.sent)
 
-        @webhook.route("/agent_message", methods=["POST"])
-        async def agent_message(request: Request) -> HTTPResponse:
-            """An agent's line (or a notice) for the customer's widget, from the agent console."""
-            given = request.headers.get("Authorization", "")
-            expected = f"Bearer {secret(settings.agent_relay_token)}"
-            if not hmac.compare_digest(given.encode(), expected.encode()):
-                return response.json({"error": "unauthorized"}, status=401)
-            data = request.json if isinstance(request.json, dict) else {}
-            conversation, text = data.get("conversation_id"), data.get("text")
-            agent = data.get("agent")
-            room = platform_id(conversation, self.name()) if isinstance(conversation, str) else None
-            if not room:
-                return response.json({"error": "bad_request", "reason": "conversation_id"}, status=400)
-            if not (isinstance(text, str) and 0 < len(text.strip()) <= MAX_AGENT_TEXT):
-                return response.json({"error": "bad_request", "reason": "text"}, status=400)
-            message: dict[str, Any] = {"text": text.strip()}
-            if isinstance(agent, str) and agent.strip():
-                message["agent"] = {"name": agent.strip()[:60]}
-            else:
-                message["notice"] = True
-            await sio.emit(self.bot_message_evt, message, room=room)
-            return response.json({"status": "sent"})
+        # Agents' lines and notices (channels/agent_relay.py): emitted to the conversation's room.
+        relay = SocketIORelay(sio, self.bot_message_evt)
+        add_relay_route(webhook, self.name(), relay, secret(settings.agent_relay_token))
 
         return webhook

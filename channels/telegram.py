@@ -39,6 +39,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.agent_relay import PlatformRelay, add_relay_route
 from channels.messaging import (
     API_TIMEOUT_S,
     ConfiguredFromEnvironment,
@@ -46,6 +47,7 @@ from channels.messaging import (
     channel_off_blueprint,
     env_settings,
     invalid_signature,
+    relay_token,
     screened,
 )
 from channels.signatures import TELEGRAM_SECRET_FORMAT, TELEGRAM_SECRET_HEADER, telegram_secret_ok
@@ -155,6 +157,9 @@ class TelegramInput(ConfiguredFromEnvironment, RasaTelegramInput):
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        # Agents' lines during a live handoff, to the chat through sendMessage.
+        add_relay_route(webhook, self.name(), PlatformRelay(lambda _: replies), relay_token())
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

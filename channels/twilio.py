@@ -35,6 +35,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
+from channels.agent_relay import PlatformRelay, add_relay_route
 from channels.choices import chosen_payload, numbered_text, offered_choices
 from channels.conversations import namespaced
 from channels.message_hygiene import clean_text
@@ -45,6 +46,7 @@ from channels.messaging import (
     channel_off_blueprint,
     env_settings,
     invalid_signature,
+    relay_token,
     screened,
 )
 from channels.signatures import TWILIO_SIGNATURE_HEADER, twilio_signature_ok
@@ -169,6 +171,9 @@ class TwilioInput(ConfiguredFromEnvironment, RasaTwilioInput):
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        # Agents' lines during a live handoff: from the number the customer wrote to (SMS or WhatsApp).
+        add_relay_route(webhook, self.name(), PlatformRelay(self.replies_for), relay_token())
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

@@ -54,6 +54,27 @@ HANDOFF_MESSAGE_LEFT = {
         "टीम उपलब्ध होते ही आपसे संपर्क करेगी। कुछ और चाहिए तो मुझसे पूछिए।"
     ),
 }
+# An agent's part of a live handoff, told to the customer on their channel by the agent console.
+AGENT_JOINED = {
+    ENGLISH: "{agent} from our team has joined the chat and will help you from here.",
+    HINDI: "हमारी टीम से {agent} चैट में जुड़ गए हैं और अब आगे आपकी मदद करेंगे।",
+}
+AGENT_LEFT = {
+    ENGLISH: (
+        "{agent} has left the conversation. Thank you for your patience. You're back with the "
+        "assistant: ask me anything, any time."
+    ),
+    HINDI: ("{agent} बातचीत से चले गए हैं। धैर्य रखने के लिए धन्यवाद। अब आप फिर से असिस्टेंट के साथ हैं: कभी भी कुछ भी पूछिए।"),
+}
+AGENT_CLOSED = {
+    ENGLISH: (
+        "{agent} has closed this conversation and left. Thank you for talking with us. If you "
+        "need anything else, the assistant is here."
+    ),
+    HINDI: (
+        "{agent} ने यह बातचीत बंद कर दी है और चले गए हैं। हमसे बात करने के लिए धन्यवाद। कुछ और चाहिए तो असिस्टेंट यहीं है।"
+    ),
+}
 # The message could not be handled this time (another replica still holds the conversation, or
 # a part of the system did not answer): nothing was done with it, and sending it again is safe.
 TRY_AGAIN = {
