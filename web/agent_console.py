@@ -17,8 +17,12 @@ hand it back to the assistant or close it.
   several website replicas behind a balancer share them; when Redis does not answer, the console
   answers 503 and lets nobody in.
 - The account service is the system of record (the queue, messages, audit), called with
-  AGENT_SERVICE_TOKEN; Rasa's socket.io channel gets the agent's lines for the customer's widget
-  (POST /webhooks/socketio/agent_message, bearer AGENT_RELAY_TOKEN).
+  AGENT_SERVICE_TOKEN. Every line the customer is given is stored there first (the agent's, and
+  the team's notices "joined" and "left", written in the language the customer writes in), then
+  handed to the Rasa server's relay of the channel the handoff came from
+  (POST /webhooks/<channel>/agent_message, bearer AGENT_RELAY_TOKEN; channels/agent_relay.py):
+  the widget's room, the messaging platforms' APIs, or, for REST and the in-app chat, nothing to
+  push: their apps poll.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from aiohttp import web
 
 from common.client_address import client_address
 from common.settings import default_analytics_db_url
+from localization import texts
 from web import agent_redis
 from web.agent_login import Agents, LoginLimiter, LoginLimits, Reservation
 from web.agent_sessions import SESSION_S, AgentSession, MemorySessionStore, SessionCookies, SessionStore
@@ -54,6 +59,7 @@ NOTES = {
     "released": "Handed back to the assistant.",
     "closed": "Closed.",
     "not_delivered": "Saved in the case, but the customer's chat could not be reached right now.",
+    "stored": "Saved. The customer's app collects it within a few seconds.",
     "conflict": "That is not possible any more (another agent, or the conversation ended).",
     "unavailable": "The account service is not answering. Try again in a moment.",
     "empty": "Write a reply first (at most 2000 characters).",
@@ -127,25 +133,56 @@ async def service(request: web.Request, method: str, path: str, body: dict | Non
         return 0, None
 
 
-async def tell_customer(request: web.Request, conversation: str, text: str, agent: str | None) -> bool:
-    """The line in the customer's widget, through Rasa's socket.io channel."""
+# Channels whose Rasa webhook has a relay (the conversation ID starts with the channel's name).
+RELAY_CHANNELS = frozenset({"socketio", "rest", "in_app", "telegram", "slack", "twilio", "facebook"})
+
+
+def relay_url(settings: Settings, conversation: str) -> str | None:
+    channel, separator, _ = conversation.partition(":")
+    if not separator or channel not in RELAY_CHANNELS:
+        return None
+    return f"{settings.rasa_internal_url}/webhooks/{channel}/agent_message"
+
+
+def customer_language_sample(case: dict) -> str:
+    """The customer's latest line in the case: the team's notices follow its language."""
+    said = [line.get("text", "") for line in case.get("transcript", []) if line.get("from") == "customer"]
+    said += [line.get("text", "") for line in case.get("messages", []) if line.get("from") == "customer"]
+    return str(said[-1]) if said else ""
+
+
+def notice_text(action: str, agent: str, case: dict) -> str:
+    lines = {"take": texts.AGENT_JOINED, "release": texts.AGENT_LEFT, "close": texts.AGENT_CLOSED}[action]
+    return texts.for_message(lines, customer_language_sample(case)).format(agent=agent)
+
+
+async def tell_customer(request: web.Request, conversation: str, text: str, agent: str | None) -> str | None:
+    """The line to the customer on their channel, through that channel's relay on the Rasa
+    server: "sent" (pushed), "stored" (the app polls for it), None (not delivered)."""
     settings = request.app[CONFIG]
+    url = relay_url(settings, conversation)
+    if url is None:
+        logger.warning("agent console: no relay for the conversation's channel")
+        return None
     body: dict[str, Any] = {"conversation_id": conversation, "text": text}
     if agent:
         body["agent"] = agent
     try:
         async with request.app[CLIENT].post(
-            f"{settings.rasa_internal_url}/webhooks/socketio/agent_message",
+            url,
             json=body,
             headers={"Authorization": f"Bearer {settings.agent_relay_token}"},
             timeout=SERVICE_TIMEOUT,
         ) as reply:
             if reply.status != 200:
                 logger.warning("agent console: Rasa relay answered %s", reply.status)
-            return reply.status == 200
-    except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+                return None
+            answer = await reply.json()
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
         logger.warning("agent console: Rasa relay unreachable (%s)", type(error).__name__)
-        return False
+        return None
+    status = answer.get("status") if isinstance(answer, dict) else None
+    return status if status in ("sent", "stored") else None
 
 
 # --- who is asking ---------------------------------------------------------------------------------
@@ -400,17 +437,15 @@ async def act(request: web.Request) -> web.Response:
         if status != 201:
             raise web.HTTPSeeOther(f"/agent/cases/{reference}?note={'conflict' if status else 'unavailable'}")
         delivered = await tell_customer(request, body["conversation_id"], text, agent)
-        raise web.HTTPSeeOther(f"/agent/cases/{reference}?note={'sent' if delivered else 'not_delivered'}")
+        raise web.HTTPSeeOther(f"/agent/cases/{reference}?note={delivered or 'not_delivered'}")
     status, body = await service(request, "POST", f"/handoffs/{reference}/{action}", {"agent": agent})
     back = "/agent" if action != "take" else f"/agent/cases/{reference}"
     if status != 200:
         raise web.HTTPSeeOther(f"/agent?note={'conflict' if status else 'unavailable'}")
     conversation = body["conversation_id"]
-    told = {
-        "take": f"{agent} from the team has joined the chat.",
-        "release": "You're back with the assistant. Ask me anything.",
-        "close": f"{agent} closed this conversation. You're back with the assistant.",
-    }[action]
+    told = notice_text(action, agent, body)
+    # Kept in the case (the agent sees what the customer was told; polling apps collect it).
+    await service(request, "POST", f"/handoffs/{reference}/messages", {"from": "assistant", "text": told})
     delivered = await tell_customer(request, conversation, told, None)
     done = {"take": "taken", "release": "released", "close": "closed"}[action]
     raise web.HTTPSeeOther(f"{back}?note={done if delivered else 'not_delivered'}")

@@ -49,7 +49,7 @@ def test_an_agent_takes_the_conversation_replies_and_hands_it_back(new_page, web
 
     case.get_by_role("button", name=f"Take {reference}").click()
     expect(agent.get_by_role("heading", name=re.compile(reference))).to_be_visible()
-    expect(chat).to_contain_text("agent from the team has joined the chat.", timeout=REPLY_MS)
+    expect(chat).to_contain_text("agent from our team has joined the chat", timeout=REPLY_MS)
 
     agent.get_by_label("Reply to the customer").fill("Hello, I'm here to help. Which charge was it?")
     agent.get_by_role("button", name="Send").click()

@@ -89,7 +89,7 @@ class StandIn:
             if request.path.endswith("/take"):
                 return web.json_response({"conversation_id": CASE["conversation_id"]})
             if request.path == "/webhooks/socketio/agent_message":
-                return web.json_response({"ok": True})
+                return web.json_response({"status": "sent"})
             return web.json_response({"error": "not_found"}, status=404)
 
         app = web.Application()
