@@ -164,12 +164,14 @@ def not_configured() -> HTTPResponse:
     )
 
 
-async def bind_login(settings: InAppSettings, token: str, sender: str) -> HTTPResponse | None:
+async def bind_login(settings: InAppSettings, token: str, sender: str) -> tuple[HTTPResponse | None, bool]:
     """Asks the account service to bind the app's conversation to the logged-in customer: it
     checks the app's token itself and derives the same conversation ID from it and the sender.
 
-    None when it did, or when it could not be asked (the message then goes on without it: see the
-    module's description); otherwise the refusal to answer the app with."""
+    (None, True) when it did; (None, False) when it could not be asked (the message then goes on
+    without it: see the module's description, and the channel asks the service nothing more for
+    this message, so a slow service costs its timeout once); otherwise (the refusal to answer the
+    app with, True)."""
     timeout = aiohttp.ClientTimeout(
         total=settings.service_timeout_s, connect=min(2.0, settings.service_timeout_s)
     )
@@ -185,25 +187,23 @@ async def bind_login(settings: InAppSettings, token: str, sender: str) -> HTTPRe
             answer = await reply.json(content_type=None)
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
         logger.warning("in-app: the account service did not answer (%s); going on", type(error).__name__)
-        return None
+        return None, False
     code = answer.get("error") if isinstance(answer, dict) else None
     if status in (200, 201):
-        return None
+        return None, True
     if status == 423:
         locked_until = answer.get("locked_until") if isinstance(answer, dict) else None
-        return response.json(
-            {"error": "locked", "reason": LOCKED_REASON, "locked_until": locked_until}, status=423
-        )
+        locked = {"error": "locked", "reason": LOCKED_REASON, "locked_until": locked_until}
+        return response.json(locked, status=423), True
     if status == 404 and code == "no_match":
-        return response.json(
-            {"error": "forbidden", "reason": "there is no online account for this customer"}, status=403
-        )
+        no_account = {"error": "forbidden", "reason": "there is no online account for this customer"}
+        return response.json(no_account, status=403), True
     if status == 403 and code == "login_too_old":
-        return unauthorized("the login is too old: the customer must log in to the app again")
+        return unauthorized("the login is too old: the customer must log in to the app again"), True
     if status == 401 and code == "invalid_app_token":
-        return unauthorized(str(answer.get("reason") or "the token was refused"))
+        return unauthorized(str(answer.get("reason") or "the token was refused")), True
     logger.warning("in-app: the account service answered %s (%s); going on", status, code)
-    return None
+    return None, status < 500
 
 
 # --- the channel ----------------------------------------------------------------------------------
@@ -258,13 +258,17 @@ class InAppChannel(InputChannel):
             address_key = guard.key(guard.request_address(request))
             if not await guard.allow(conversation, address_key):
                 return too_many_requests(guard.settings.limit_window_s)
-            refusal = await bind_login(settings, bearer_token(request) or "", sender)
+            refusal, service_answered = await bind_login(settings, bearer_token(request) or "", sender)
             if refusal is not None:
                 return refusal
 
             text, warnings = screen_message(body["message"])
             said_first = [{"recipient_id": sender, "text": warning} for warning in warnings]
-            to_team = await handoff_replies(self.desk(settings), conversation, text, sender)
+            to_team = (
+                await handoff_replies(self.desk(settings), conversation, text, sender)
+                if service_answered
+                else None
+            )
             if to_team is not None:
                 return response.json(said_first + to_team)
             collector = CollectingOutputChannel()
