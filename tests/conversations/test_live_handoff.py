@@ -120,6 +120,10 @@ async def test_a_person_asked_for_in_the_middle_of_a_task_then_the_assistant_goe
     handed = assistant.send(sender, "I want to talk to a person")
     assert "reference is HO-" in handed[0]["text"]
     assert len(handed) == 1  # and nothing after it
+    # REST is a live channel too: while waiting, messages go to the team with the queue place.
+    waiting = assistant.send(sender, "what are the password requirements?")
+    assert len(waiting) == 1 and waiting[0]["notice"] and "in the queue" in waiting[0]["text"]
+    assert "left the queue" in texts(assistant.send(sender, "cancel"))
     assert "12 characters" in texts(assistant.send(sender, "what are the password requirements?"))
 
 
