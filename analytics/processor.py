@@ -73,6 +73,11 @@ def topic_of(parse_data: Mapping[str, Any]) -> tuple[str, float]:
     return str(name)[:64], confidence
 
 
+# What Rasa records just before a session's `session_started`: the metadata the channel sent
+# with the first message (REST and socket.io send some) and the session-start action.
+SESSION_PRELUDE = {("slot", "session_started_metadata"), ("action", "action_session_start")}
+
+
 class Processor:
     """Stateless between calls: everything it must remember is in the ConversationState."""
 
@@ -84,8 +89,8 @@ class Processor:
         timestamp = float(event.get("timestamp") or time.time())
         if state.seen(f"{kind}|{timestamp!r}|{event.get('name')}"):
             return []
-        if kind == "action" and event.get("name") == "action_session_start":
-            return []  # session_started follows it
+        if (kind, event.get("name")) in SESSION_PRELUDE:
+            return []  # session_started follows them
         facts: list[Fact] = []
         if kind == "session_started" or state.conversation_key is None:
             facts += self._new_session(state, timestamp)

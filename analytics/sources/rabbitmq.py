@@ -1,7 +1,7 @@
 """RabbitMQ's `rasa_events` queue (production), as storage/event_broker.py publishes it: one
 redacted event per message, the conversation named by its salted hash, the channel beside it.
 
-Messages are taken in batches (up to BATCH, or what arrived within BATCH_WAIT_S) and
+Messages are taken in batches (the first to arrive and whatever else has, up to BATCH) and
 acknowledged only after the batch's facts are committed; a batch that fails to write is given
 back to the queue. A message delivered twice is recognised by the pipeline (ConversationState.seen).
 """
@@ -65,22 +65,27 @@ async def consume(
                 await channel.set_qos(prefetch_count=BATCH)
                 queue = await channel.declare_queue(queue_name, durable=True)
                 logger.info("reading conversation events from the %s queue", queue_name)
-                await _batches(queue, pipeline, stop, beat)
+                await _batches(queue, pipeline, stop, beat, (connection, channel))
         except Exception as error:  # lost the connection: unacknowledged messages come back
             logger.warning("RabbitMQ connection lost (%s); reconnecting", type(error).__name__)
 
 
-async def _batches(queue: Any, pipeline: Pipeline, stop: asyncio.Event, beat: Callable[[], None]) -> None:
-    async with queue.iterator() as messages:
-        iterator = messages.__aiter__()
+async def _batches(
+    queue: Any, pipeline: Pipeline, stop: asyncio.Event, beat: Callable[[], None], links: tuple[Any, Any]
+) -> None:
+    # Deliveries land in a local queue: waiting on it with a timeout is safe, where a timeout on
+    # aio_pika's own queue iterator closes the iterator (and nothing was ever read).
+    arrived: asyncio.Queue[Any] = asyncio.Queue()
+    consumer_tag = await queue.consume(arrived.put)
+    try:
         while not stop.is_set():
+            if any(link.is_closed for link in links):  # nothing more will arrive here: reconnect
+                raise ConnectionError("the connection or channel closed")
             batch = []
-            try:
-                batch.append(await asyncio.wait_for(iterator.__anext__(), timeout=BATCH_WAIT_S))
-                while len(batch) < BATCH:
-                    batch.append(await asyncio.wait_for(iterator.__anext__(), timeout=BATCH_WAIT_S))
-            except asyncio.TimeoutError:
-                pass
+            with contextlib.suppress(asyncio.TimeoutError):
+                batch.append(await asyncio.wait_for(arrived.get(), timeout=BATCH_WAIT_S))
+            while batch and len(batch) < BATCH and not arrived.empty():
+                batch.append(arrived.get_nowait())
             if not batch:
                 beat()
                 continue
@@ -94,6 +99,9 @@ async def _batches(queue: Any, pipeline: Pipeline, stop: asyncio.Event, beat: Ca
                 continue
             await batch[-1].ack(multiple=True)
             beat()
+    finally:
+        with contextlib.suppress(Exception):  # the connection may be gone already
+            await queue.cancel(consumer_tag)
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

@@ -168,3 +168,21 @@ def test_names_agree_with_the_event_broker() -> None:
     for sender in ("socketio:abc", "twilio:+15550102002", "plain-id", "x y:z"):
         assert conversation_hash(SALT, sender) == broker_hash(SALT, sender)
         assert channel_of(sender) == broker_channel(sender)
+
+
+def test_the_metadata_a_channel_sends_before_a_session_starts_does_not_count_a_conversation(
+    tmp_path: Path,
+) -> None:
+    sender = "rest:first-message-with-metadata"
+    prelude = [
+        {"event": "slot", "name": "session_started_metadata", "value": {"id": "m1"}, "timestamp": T0 - 1},
+        {"event": "action", "name": "action_session_start", "timestamp": T0 - 0.5},
+    ]
+    pipeline = Pipeline(engine_for(f"sqlite:///{tmp_path / 'a.db'}"), SALT)
+    pipeline.ingest(
+        Incoming(conversation_hash(SALT, sender), channel_of(sender), event)
+        for event in prelude + events_of_one_conversation()
+    )
+    with pipeline.engine.connect() as connection:
+        rows = connection.execute(select(tables.conversations.c.turns)).all()
+    assert [turns for (turns,) in rows] == [5]

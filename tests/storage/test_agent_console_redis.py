@@ -21,7 +21,6 @@ from web.agent_login import MAX_FAILURES
 from web.server import create_app
 from web.settings import Settings, SettingsError
 
-pytestmark = pytest.mark.asyncio
 PASSWORD = "maria-password-long"
 
 
@@ -74,6 +73,7 @@ async def replicas(redis_server, account_service):
     await second.close()
 
 
+@pytest.mark.asyncio
 async def test_a_session_opened_on_one_replica_is_the_same_session_on_the_other(replicas, redis_server):
     first, second = replicas
     status, cookie = await log_in(first, code_now())
@@ -104,6 +104,7 @@ async def csrf_token(client: TestClient, cookie: str) -> str:
     return html.split(marker, 1)[1].split('"', 1)[0]
 
 
+@pytest.mark.asyncio
 async def test_an_app_code_used_on_one_replica_is_a_replay_on_the_other(replicas):
     first, second = replicas
     code = code_now()
@@ -111,6 +112,7 @@ async def test_an_app_code_used_on_one_replica_is_a_replay_on_the_other(replicas
     assert (await log_in(second, code))[0] == 401
 
 
+@pytest.mark.asyncio
 async def test_wrong_logins_on_both_replicas_count_together_even_in_parallel(replicas):
     first, second = replicas
     attempts = [log_in(client, "000000", password="wrong-password-long") for client in (first, second) * 10]
@@ -120,6 +122,7 @@ async def test_wrong_logins_on_both_replicas_count_together_even_in_parallel(rep
     assert (await log_in(second, code_now()))[0] == 429
 
 
+@pytest.mark.asyncio
 async def test_with_redis_down_nobody_gets_in_and_the_console_says_so(redis_server):
     redis_sync.Redis.from_url(redis_server.url).flushdb()
     client = await replica(redis_server.url)
