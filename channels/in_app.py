@@ -233,6 +233,15 @@ class InAppChannel(InputChannel):
         self.settings = settings
         self._desk: HandoffDesk | None = None
 
+    def _logged_in(self, request: Request) -> tuple[InAppSettings, AppLogin] | HTTPResponse:
+        """The channel's settings and the app login the request carries, or the refusal."""
+        if self.settings is None:
+            return not_configured()
+        try:
+            return self.settings, verify_token(self.settings, bearer_token(request))
+        except Unauthorized as refused:
+            return unauthorized(refused.reason)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
@@ -242,13 +251,10 @@ class InAppChannel(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            settings = self.settings
-            if settings is None:
-                return not_configured()
-            try:
-                login = verify_token(settings, bearer_token(request))
-            except Unauthorized as refused:
-                return unauthorized(refused.reason)
+            checked = self._logged_in(request)
+            if isinstance(checked, HTTPResponse):
+                return checked
+            settings, login = checked
             body, reason = parse_body(request)
             if body is None:
                 return bad_request(reason or "malformed request")
@@ -298,13 +304,10 @@ class InAppChannel(InputChannel):
         @webhook.route("/agent_messages", methods=["GET"])
         async def agent_messages(request: Request) -> HTTPResponse:
             """The agents' lines and notices of this customer's conversation (?sender=&after=)."""
-            settings = self.settings
-            if settings is None:
-                return not_configured()
-            try:
-                login = verify_token(settings, bearer_token(request))
-            except Unauthorized as refused:
-                return unauthorized(refused.reason)
+            checked = self._logged_in(request)
+            if isinstance(checked, HTTPResponse):
+                return checked
+            settings, login = checked
             sender, after = request.args.get("sender"), read_after(request.args.get("after"))
             if not is_valid_sender(sender):
                 return bad_request("'sender' must be a non-empty string of at most 128 printable characters")

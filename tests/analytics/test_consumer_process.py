@@ -4,7 +4,6 @@ has not gone round for a while."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -13,24 +12,13 @@ from pathlib import Path
 import requests
 
 from analytics.health import STALE_S, Heartbeat
+from tests.analytics.consumer_env import consumer_environment
 from tests.conftest import free_port, start, wait_until_healthy
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_the_consumer_runs_answers_its_health_check_and_stops_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
-    env = {
-        **{key: value for key, value in os.environ.items() if not key.startswith(("ANALYTICS_", "RABBITMQ"))},
-        "PYTHONPATH": str(REPO),
-        "DEMO_MODE": "1",
-        "ANALYTICS_DB_URL": f"sqlite:///{tmp_path / 'analytics.db'}",
-        "TRACKER_DB": str(tmp_path / "tracker.db"),
-        "TRACKER_DB_URL": "",
-        "OPERATOR_SERVICE_TOKEN": "",
-        "ANALYTICS_POLL_S": "0.2",
-        "ANALYTICS_HEALTH_PORT": str(port),
-    }
+    env = consumer_environment(f"sqlite:///{tmp_path / 'analytics.db'}", tmp_path / "tracker.db", port)
     log = tmp_path / "analytics.log"
     process = start([sys.executable, "-m", "analytics"], env, log)
     try:

@@ -9,7 +9,6 @@ these four and nothing else."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import sys
 import time
@@ -22,7 +21,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from analytics.sources.tracker_table import SOURCE
 from analytics.tables import create_tables, cursors, engine_for
-from tests.conftest import REPO_ROOT, free_port, start, stop, wait_until_healthy
+from tests.analytics.consumer_env import consumer_environment
+from tests.conftest import free_port, start, stop, wait_until_healthy
 from tests.conversations.test_rest_conversations import texts
 from tests.e2e.conftest import make_room_for_a_code
 from web.server import create_app
@@ -63,18 +63,7 @@ def consume(assistant, workdir: Path, analytics_url: str, after: int) -> None:
     with engine.begin() as connection:
         connection.execute(cursors.insert().values(source=SOURCE, position=after))
     port = free_port()
-    env = {
-        **{key: value for key, value in os.environ.items() if not key.startswith(("ANALYTICS_", "RABBITMQ"))},
-        "PYTHONPATH": str(REPO_ROOT),
-        "DEMO_MODE": "1",
-        "ANALYTICS_DB_URL": analytics_url,
-        "ANALYTICS_SALT": SALT,
-        "TRACKER_DB": str(assistant.tracker_db),
-        "TRACKER_DB_URL": "",
-        "OPERATOR_SERVICE_TOKEN": "",
-        "ANALYTICS_POLL_S": "0.2",
-        "ANALYTICS_HEALTH_PORT": str(port),
-    }
+    env = consumer_environment(analytics_url, assistant.tracker_db, port, ANALYTICS_SALT=SALT)
     log = workdir / "analytics.log"
     process = start([sys.executable, "-m", "analytics"], env, log)
     try:

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.security.website import StandIn
+from tests.service.process import free_port
 from tests.storage.redis_instance import RedisServer, RedisUnavailable
 
 
@@ -13,3 +15,10 @@ def redis_server():
         pytest.skip(str(reason))
     yield server
     server.remove()
+
+
+@pytest.fixture(scope="module")
+def account_service():
+    """The account service's /handoffs (a stand-in): the console's queue page and its forms show."""
+    with StandIn(free_port()).running() as standin:
+        yield f"http://127.0.0.1:{standin.port}"

@@ -15,20 +15,11 @@ import redis as redis_sync
 from aiohttp.test_utils import TestClient, TestServer
 
 from tests.security.test_agent_sessions import PRODUCTION, SECRET
-from tests.security.website import StandIn
-from tests.service.process import free_port
 from web.agent_login import MAX_FAILURES
 from web.server import create_app
 from web.settings import Settings, SettingsError
 
 PASSWORD = "maria-password-long"
-
-
-@pytest.fixture(scope="module")
-def account_service():
-    """The account service's /handoffs (a stand-in): the queue page and its forms show."""
-    with StandIn(free_port()).running() as standin:
-        yield f"http://127.0.0.1:{standin.port}"
 
 
 async def replica(redis_url: str, account_service: str = PRODUCTION["ACCOUNT_SERVICE_URL"]) -> TestClient:

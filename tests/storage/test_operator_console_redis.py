@@ -13,20 +13,12 @@ import redis as redis_sync
 from aiohttp.test_utils import TestClient, TestServer
 
 from tests.security.test_agent_sessions import PRODUCTION
-from tests.security.website import StandIn
-from tests.service.process import free_port
 from web.server import create_app
 from web.settings import Settings
 
 pytestmark = pytest.mark.asyncio
 PEOPLE = {"maria": "maria-password-long", "noor": "noor-password-long", "olga": "olga-operator-password"}
 SECRETS = {name: pyotp.random_base32() for name in PEOPLE}
-
-
-@pytest.fixture(scope="module")
-def account_service():
-    with StandIn(free_port()).running() as standin:
-        yield f"http://127.0.0.1:{standin.port}"
 
 
 async def replica(redis_url: str, account_service: str) -> TestClient:
