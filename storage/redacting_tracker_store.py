@@ -27,6 +27,11 @@ from storage.event_compaction import SlotValues
 
 # Slots whose value is a secret, and whose question makes the customer's answer a secret.
 SECRET_SLOTS = frozenset({"identity_code", "confirm_code", "date_of_birth"})
+# Slots holding random identifiers the service or an action made, never a customer's words: they
+# are stored exactly, because the next turn sends them back. Masking the digit runs that look like
+# a code (about 1 in 3,400 challenge IDs, 1 in 4 payment keys) broke the code check and the
+# payment's idempotency. A challenge ID alone proves nothing: its code is the secret, and is masked.
+GENERATED_ID_SLOTS = frozenset({"challenge_id", "confirm_challenge_id", "payment_key"})
 REDACTED = "[redacted]"
 # Kept on a tracker this store read or saved: how many of its events the database holds.
 STORED_UPTO = "_events_stored_upto"
@@ -69,6 +74,8 @@ def redact_events(events: list[dict[str, Any]], requested_slot: str | None = Non
                 requested_slot = event.get("value")
             elif event.get("name") in SECRET_SLOTS and event.get("value") is not None:
                 event["value"] = REDACTED
+            elif event.get("name") in GENERATED_ID_SLOTS:
+                pass
             else:
                 event["value"] = _redact_value(event.get("value"))
         elif kind == "user":

@@ -168,3 +168,28 @@ def test_values_of_other_types_are_not_the_same():
     assert same_value({"a": [1, "x"]}, {"a": [1, "x"]})
     assert not same_value(1, 1.0) and not same_value(True, 1) and not same_value(None, "")
     assert not same_value({"a": [1]}, {"a": [1.0]}) and not same_value([1, 2], [1])
+
+
+@pytest.mark.asyncio
+async def test_identifiers_the_next_turn_sends_back_are_stored_exactly(store):
+    # Random identifiers hold digit runs that look like a code; masked, the next turn's code check
+    # asked for a challenge that does not exist ("that code has expired"), as one CI run showed.
+    challenge, confirm = "hfpE139756U6oz4TIGCdsbWESr-QHNZd", "7b3DkJR987589Iz9QK79zDjS"
+    payment = "0f1234567e8a"
+    tracker = DialogueStateTracker("rest:ids", DOMAIN.slots)
+    for event in [
+        ActionExecuted("action_session_start"), SessionStarted(),
+        SlotSet("challenge_id", challenge), SlotSet("confirm_challenge_id", confirm),
+        SlotSet("payment_key", payment), SlotSet("requested_slot", "identity_code"),
+        *user("739201"), SlotSet("identity_code", "739201"),
+        SlotSet("new_detail", "my new code is 554433"),
+    ]:
+        tracker.update(event)
+    await store.save(tracker)
+    read_back = await store.retrieve("rest:ids")
+    assert read_back.get_slot("challenge_id") == challenge
+    assert read_back.get_slot("confirm_challenge_id") == confirm
+    assert read_back.get_slot("payment_key") == payment
+    stored = json.dumps(stored_rows(store, "rest:ids"))
+    # what a customer typed is still masked, in slots and messages alike
+    assert "739201" not in stored and "554433" not in stored
