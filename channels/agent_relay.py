@@ -104,7 +104,8 @@ def read_after(value: str | None) -> int | None:
     """The `after` of a poll: the last line ID the app has (0 or absent: from the start)."""
     if value in (None, ""):
         return 0
-    return int(value) if value.isdigit() and len(value) <= 12 else None
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses (a 500, not a 400).
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else None
 
 
 def customer_line(line: dict[str, Any], recipient: str) -> dict[str, Any]:

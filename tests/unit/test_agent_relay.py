@@ -136,3 +136,10 @@ def test_rest_and_in_app_answers_during_a_handoff():
     left = asyncio.run(handoff_replies(Desk(waiting, waiting=True), "rest:a", "रद्द", "a"))  # type: ignore[arg-type]
     assert left is not None and left[0]["text"] == texts.LEFT_QUEUE["hi"]
     assert wants_to_leave("Cancel!") and not wants_to_leave("cancel my card")
+
+
+@pytest.mark.parametrize("value", ["²", "1²", "³³", "١٢", "12\u0660"])
+def test_a_poll_after_written_in_other_digits_is_refused_not_a_crash(value: str):
+    # str.isdigit() takes superscripts (int() then raises: a 500 on the public poll) and other
+    # scripts' digits; the poll asks for a line ID, in ASCII digits.
+    assert read_after(value) is None
