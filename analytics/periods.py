@@ -24,7 +24,10 @@ def _day(value: str, name: str) -> date:
 def period(query: Mapping[str, str], today: date) -> tuple[date, date]:
     raw_from, raw_to = query.get("from", "").strip(), query.get("to", "").strip()
     end = _day(raw_to, "to") if raw_to else today
-    start = _day(raw_from, "from") if raw_from else end - timedelta(days=DEFAULT_DAYS - 1)
+    try:
+        start = _day(raw_from, "from") if raw_from else end - timedelta(days=DEFAULT_DAYS - 1)
+    except OverflowError:  # 30 days before "to" is before 0001-01-01
+        raise PeriodError(f"to must be at least {DEFAULT_DAYS} days after 0001-01-01") from None
     if start > end:
         raise PeriodError("from must not be after to")
     if (end - start).days + 1 > LONGEST_DAYS:

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import insert
 
+from analytics import tables
 from analytics.figures import figures
+from analytics.tables import create_tables, engine_for
 from tests.analytics.conftest import MONTH_DAYS, MONTH_START, Month
 from web.server import create_app
 from web.settings import Settings
@@ -73,5 +77,48 @@ async def test_nobody_sees_it_without_logging_in(month: Month) -> None:
         for path in ("/agent/insights", "/agent/insights.json", "/agent/insights/plots/topics.png"):
             response = await client.get(path, allow_redirects=False)
             assert response.status == 303 and response.headers["Location"] == "/agent/login", path
+    finally:
+        await client.close()
+
+
+async def test_a_period_outside_the_calendar_is_a_400_not_a_crash(month: Month) -> None:
+    # "to" alone reaches back 30 days: from 0001-01-05 that is before the first day there is.
+    client = await logged_in_client(month)
+    try:
+        for path in ("/agent/insights", "/agent/insights.json", "/agent/insights/plots/topics.png"):
+            refused = await client.get(path, params={"to": "0001-01-05"})
+            assert refused.status == 400, path
+    finally:
+        await client.close()
+
+
+async def test_a_customers_message_on_the_page_is_text(tmp_path: Path) -> None:
+    """The least-understood messages are what customers typed: shown escaped, never as markup."""
+    engine = engine_for(f"sqlite:///{tmp_path / 'analytics.db'}")
+    create_tables(engine)
+    payload = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    with engine.begin() as connection:
+        connection.execute(
+            insert(tables.turns).values(
+                key="c.1.u1",
+                conversation_key="c.1",
+                at=0.0,
+                day=MONTH_START.isoformat(),
+                channel="rest",
+                language="en",
+                topic="nlu_fallback",
+                confidence=0.1,
+                fallback=True,
+                latency_ms=None,
+                text=payload,
+            )
+        )
+    client = await logged_in_client(Month(engine, engine, None, tmp_path / "analytics.db"))  # type: ignore[arg-type]
+    try:
+        html = await (await client.get("/agent/insights", params=PERIOD)).text()
+        assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in html
+        assert "<img src=x" not in html and "<script>alert" not in html
+        shown = await (await client.get("/agent/insights.json", params=PERIOD)).json()
+        assert shown["least_understood"] == [{"text": payload, "count": 1}]  # JSON, not HTML: as typed
     finally:
         await client.close()
