@@ -31,7 +31,7 @@ from typing import Literal
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from account_service import alert_texts, audit
+from account_service import alert_texts, audit, guards
 from account_service.accounts import REGION_CURRENCY
 from account_service.alert_answers import read_answer
 from account_service.alert_texts import CHANNEL_NAMES, Button, answer, reply_language
@@ -57,6 +57,10 @@ LINK_CODE_LIFETIME = timedelta(minutes=10)
 # No 0/O, 1/I/L: read from one screen and typed on another.
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 LINK_CODE_LENGTH = 8
+# Wrong codes one Telegram chat may send in LINK_FAILURE_WINDOW before no code is checked from it
+# (not even a right one) until the window has room: guessing stays far slower than a code lives.
+LINK_FAILURES_PER_HOUR = 10
+LINK_FAILURE_WINDOW = timedelta(hours=1)
 _LINK = re.compile(r"^/(?:link(?:@\w+)?\s+|start(?:@\w+)?\s+link-)([A-Za-z0-9]{4,16})\s*$")
 PAY_PAYLOAD, REPLACE_PAYLOAD = "/pay_bill", "/replace_card"
 
@@ -306,10 +310,19 @@ async def new_link_code(session: AsyncSession, customer: Customer, secret: str, 
 
 async def link_chat(context: ReplyContext, chat_id: str, code: str) -> ReplyOutcome:
     session, now = context.session, context.now
+    key = guards.link_chat_key(chat_id)
+    await guards.lock_guard(session, key)
+    waiting = await guards.attempts_wait(
+        session, key, now, limit=LINK_FAILURES_PER_HOUR, window=LINK_FAILURE_WINDOW
+    )
+    if waiting is not None:
+        audit.record(session, "telegram_link", "paused", now, conversation_id=context.conversation_id)
+        return context.say("link_paused")
     found = await session.scalar(
         select(TelegramLinkCode).where(TelegramLinkCode.code_hash == hash_link_code(context.secret, code))
     )
     if found is None or found.used_at is not None or found.expires_at <= now:
+        guards.record_attempt(session, key, now)
         audit.record(session, "telegram_link", "refused", now, conversation_id=context.conversation_id)
         return context.say("link_failed")
     found.used_at = now

@@ -164,6 +164,12 @@ ANSWERS = {
         HINDI: "यह लिंक कोड काम नहीं किया; शायद उसकी समय-सीमा खत्म हो गई। नया कोड पाने के लिए चैट में "
         "टेलीग्राम अलर्ट माँगें।",
     },
+    "link_paused": {
+        ENGLISH: "Too many link codes from this chat didn't work, so no code is checked from it for now. "
+        "Try again in an hour.",
+        HINDI: "इस चैट से भेजे गए बहुत से लिंक कोड काम नहीं किए, इसलिए अभी इससे कोई कोड नहीं जाँचा जाएगा। "
+        "एक घंटे बाद फिर कोशिश करें।",
+    },
 }
 
 

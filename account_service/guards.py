@@ -33,6 +33,11 @@ def handoff_client_key(client: str) -> str:
     return _key("handoff-client", client)
 
 
+def link_chat_key(chat_id: str) -> str:
+    """Wrong Telegram link codes from one chat are counted under their own key."""
+    return _key("telegram-link", chat_id)
+
+
 def _key(kind: str, value: str) -> str:
     return hashlib.sha256(f"{kind}\0{value}".encode()).hexdigest()
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from account_service.alert_replies import LINK_FAILURES_PER_HOUR
 from privacy.redaction import contains_card_number
 from tests.service.api import Api
 
@@ -259,3 +260,21 @@ async def test_a_link_code_is_stored_only_as_a_keyed_hash(api: Api, db_path: Pat
     _, link = await api.me_post("/alerts/telegram-link")
     stored = b"".join(path.read_bytes() for path in db_path.parent.glob(f"{db_path.name}*"))
     assert link["code"].encode() not in stored
+
+
+async def test_link_codes_cannot_be_guessed_from_one_chat(api: Api) -> None:
+    """A chat that sent LINK_FAILURES_PER_HOUR wrong codes is told to wait, and no code is checked
+    from it for the hour, not even a right one; other chats are not affected. Before, a chat could
+    try as many codes as the message limit let it (300 a minute), and a linked thief gets the
+    customer's fraud checks and can answer YES to them."""
+    await api.verify()
+    _, link = await api.me_post("/alerts/telegram-link")
+    for attempt in range(LINK_FAILURES_PER_HOUR):
+        wrong = f"/link WRONG{attempt:03d}"
+        assert "didn't work" in (await reply(api, wrong, "telegram:6660001"))["text"]
+    paused = await reply(api, f"/link {link['code']}", "telegram:6660001")
+    assert "Too many link codes" in paused["text"]
+    linked = await reply(api, f"/link {link['code']}", "telegram:5551234")
+    assert "This chat is now linked" in linked["text"]  # the code still works from another chat
+    await api.advance(3601)
+    assert "didn't work" in (await reply(api, "/link WRONG999", "telegram:6660001"))["text"]
