@@ -19,10 +19,12 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActiveLoop, Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import func
 from sqlalchemy.engine import make_url
 
 from common.db_urls import sync_database_url
 from privacy.redaction import redact
+from storage.decoded_events import DecodedEvents, KeptConversation, StoredEvent, latest_session
 from storage.event_compaction import SlotValues
 
 # Slots whose value is a secret, and whose question makes the customer's answer a secret.
@@ -111,6 +113,12 @@ def database_options(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
     return {"dialect": parsed.get_backend_name(), "host": sync_url, "db": parsed.database or ""}
 
 
+def _event(data: str) -> Event | None:
+    """The stored event, as Rasa's own reading makes it (None for a kind it does not know)."""
+    parameters = json.loads(data)
+    return Event.from_parameters(parameters) if "event" in parameters else None
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """Saves (and streams to an event broker, if one is set) only redacted copies of the events
     added since the last save, without slot sets that change nothing (storage/event_compaction.py):
@@ -118,20 +126,51 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, domain: Domain | None = None, **kwargs: Any) -> None:
         super().__init__(domain, **{**kwargs, **database_options()})
+        self.decoded = DecodedEvents()
 
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
-        # Only the event column: building an ORM object per row cost more than the query.
-        with self.session_scope() as session:
-            query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
-            rows = query.with_entities(self.SQLEvent.data).all()
-        events = [json.loads(data) for (data,) in rows]
-        if self.domain is None or not events:
+        if self.domain is None:
             return None
-        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        kept = self._read_rows(sender_id)
+        chosen = kept.events if fetch_events_from_all_sessions else latest_session(kept.events)
+        events = [stored.event for stored in chosen if stored.event is not None]
+        if not events:
+            return None
+        tracker = DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
         tracker.__dict__[STORED_UPTO] = len(tracker.events)
         return tracker
+
+    def _read_rows(self, sender_id: str) -> KeptConversation:
+        """Every stored event of the conversation, decoded: the rows decoded at an earlier read
+        (storage/decoded_events.py) and the rows added since."""
+        table = self.SQLEvent
+        kept = self.decoded.get(sender_id) or KeptConversation()
+        with self.session_scope() as session:
+            if kept.events:
+                still_stored = (
+                    session.query(func.count(table.id))
+                    .filter(table.sender_id == sender_id, table.id <= kept.last_row_id)
+                    .scalar()
+                )
+                if still_stored != len(kept.events):
+                    kept = KeptConversation()  # rows were deleted: read it all again
+            # Only the columns needed: building an ORM object per row cost more than the query.
+            rows = (
+                session.query(table.id, table.timestamp, table.type_name, table.data)
+                .filter(table.sender_id == sender_id, table.id > kept.last_row_id)
+                .order_by(table.id)
+                .all()
+            )
+        if rows:
+            added = [StoredEvent(row_id, at, kind, _event(data)) for row_id, at, kind, data in rows]
+            kept = KeptConversation([*kept.events, *added])
+        if kept.events:
+            self.decoded.put(sender_id, kept)
+        else:
+            self.decoded.drop(sender_id)
+        return kept
 
     def _slot_values(self) -> SlotValues:
         initial = {} if self.domain is None else {slot.name: slot.initial_value for slot in self.domain.slots}
