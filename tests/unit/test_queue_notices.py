@@ -16,7 +16,8 @@ from localization import texts
 
 class Recorder:
     def __init__(self, fail: bool = False) -> None:
-        self.fail, self.lines = fail, []
+        self.fail = fail
+        self.lines: list[tuple[str, AgentLine]] = []
 
     async def deliver(self, recipient: str, line: AgentLine) -> str:
         if self.fail:
