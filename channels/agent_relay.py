@@ -88,8 +88,16 @@ class PlatformRelay:
         if output is None:
             raise RelayFailed("no sender for this recipient")
         text = f"{line.agent}: {line.text}" if line.agent else line.text
+        # Outputs that log and swallow a platform's refusal for the assistant's replies (Twilio,
+        # Messenger) have a `send_line` that raises it instead: "sent" must mean sent.
+        send_line = getattr(output, "send_line", None)
         try:
-            await output.send_text_message(recipient, text)
+            if send_line is not None:
+                await send_line(recipient, text)
+            else:
+                await output.send_text_message(recipient, text)
+        except RelayFailed:
+            raise
         except Exception as error:
             raise RelayFailed(type(error).__name__) from None
         return "sent"

@@ -35,7 +35,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
-from channels.agent_relay import PlatformRelay, add_relay_route
+from channels.agent_relay import PlatformRelay, RelayFailed, add_relay_route
 from channels.choices import chosen_payload, numbered_text, offered_choices
 from channels.conversations import namespaced
 from channels.message_hygiene import clean_text
@@ -117,14 +117,30 @@ class TwilioReplies(TwilioOutput):
         self.send_retry = 0
         self.max_retry = 1
 
-    async def _send_message(self, message_data: dict[str, Any]) -> Any:
+    async def _create(self, message_data: dict[str, Any]) -> Any:
+        """The message created at Twilio; RelayFailed (the status logged) when Twilio refused it
+        or did not answer."""
         try:
             return await self.messages.create_async(**message_data)
         except TwilioRestException as error:
             logger.error("twilio: a reply was refused (HTTP %s, code %s)", error.status, error.code)
+            raise RelayFailed(f"twilio answered {error.status}") from None
         except (TwilioException, aiohttp.ClientError, asyncio.TimeoutError) as error:
             logger.error("twilio: a reply could not be sent (%s)", type(error).__name__)
-        return None
+            raise RelayFailed(type(error).__name__) from None
+
+    async def _send_message(self, message_data: dict[str, Any]) -> Any:
+        # The assistant's own replies: a refusal is logged and the conversation goes on.
+        try:
+            return await self._create(message_data)
+        except RelayFailed:
+            return None
+
+    async def send_line(self, recipient_id: str, text: str) -> None:
+        """An agent's line or a team notice (channels/agent_relay.py): unlike the assistant's
+        replies, a refusal raises RelayFailed, so the agent learns the customer did not get it."""
+        for part in text.strip().split("\n\n"):
+            await self._create({"to": recipient_id, "from_": self.twilio_number, "body": part})
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
