@@ -93,7 +93,7 @@ class PlatformRelay:
         send_line = getattr(output, "send_line", None)
         try:
             if send_line is not None:
-                await send_line(recipient, text)
+                await send_line(recipient, text, line)
             else:
                 await output.send_text_message(recipient, text)
         except RelayFailed:

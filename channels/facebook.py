@@ -38,7 +38,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.agent_relay import PlatformRelay, RelayFailed, add_relay_route
+from channels.agent_relay import AgentLine, PlatformRelay, RelayFailed, add_relay_route
 from channels.messaging import (
     API_TIMEOUT_S,
     ConfiguredFromEnvironment,
@@ -138,7 +138,7 @@ class MessengerReplies(MessengerBot):
         except RelayFailed:
             return
 
-    async def send_line(self, recipient_id: str, text: str) -> None:
+    async def send_line(self, recipient_id: str, text: str, line: AgentLine | None = None) -> None:
         """An agent's line or a team notice (channels/agent_relay.py): unlike the assistant's
         replies, a refusal raises RelayFailed, so the agent learns the customer did not get it."""
         for part in text.strip().split("\n\n"):

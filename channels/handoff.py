@@ -114,6 +114,19 @@ class HandoffDesk:
             task.add_done_callback(self._background.discard)
         return True
 
+    async def whatsapp_window_open(self, conversation: str) -> bool | None:
+        """Whether the WhatsApp customer wrote within 24 hours (free text allowed); None when the
+        service did not answer."""
+        try:
+            reply = await self.client.request(
+                "GET", "/alerts/whatsapp-window", params={"conversation_id": conversation}
+            )
+        except ServiceUnavailable:
+            return None
+        if reply.status != 200 or not isinstance(reply.body, dict):
+            return None
+        return bool(reply.body.get("open"))
+
     async def lines_after(self, conversation: str, after: int) -> dict[str, Any] | None:
         """{status, position, lines: [{id, from, agent, text, at}]} for the customer of this
         conversation, after the line ID `after`; None when the service did not answer."""

@@ -5,8 +5,10 @@ the platform stand-in, which refuses one recipient the way each platform does.""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 
 import aiohttp
 import pytest
@@ -93,3 +95,60 @@ async def test_a_refused_line_is_not_delivered_and_an_accepted_one_is_sent(
     assert await relay(rasa, channel, f"{channel}:{recipient}") == (502, {"error": "not_delivered"})
     # Another customer on the same platform still gets their line.
     assert await relay(rasa, channel, f"{channel}:+15550999999") == (200, {"status": "sent"})
+
+
+# --- WhatsApp's 24-hour window --------------------------------------------------------------------
+WINDOWS: dict[str, bool | None] = {}
+
+
+async def window_of(conversation: str) -> bool | None:
+    return WINDOWS.get(conversation)
+
+
+@asynccontextmanager
+async def whatsapp_relay(standin: str, templates: dict[str, str]) -> AsyncIterator[str]:
+    settings = TwilioSettings(
+        account_sid=creds.TWILIO_ACCOUNT_SID,
+        auth_token=creds.TWILIO_AUTH_TOKEN,
+        webhook_url=creds.TWILIO_WEBHOOK_URL,
+        whatsapp_number=creds.TWILIO_WHATSAPP_NUMBER,
+        api_url=standin,
+        whatsapp_templates=templates,
+    )
+    output = TwilioReplies(settings, creds.TWILIO_WHATSAPP_NUMBER, window_of)
+    app = Sanic(f"whatsapp_{uuid.uuid4().hex[:8]}")
+    webhook = Blueprint("twilio_webhook", url_prefix="/webhooks/twilio")
+    add_relay_route(webhook, "twilio", PlatformRelay(sender_of(output)), TOKEN)
+    app.blueprint(webhook)
+    async with serving(app) as url:
+        yield url
+
+
+async def sent_to(standin: str, to: str) -> list[dict]:
+    async with aiohttp.ClientSession() as http, http.get(f"{standin}/__calls", params={"to": to}) as reply:
+        return list(await reply.json())
+
+
+async def test_whatsapp_outside_the_window_gets_the_approved_template(standin: str) -> None:
+    templates = {"support_reply": "HX0000000000000000000000000000reply", "support_update": "HXupdate"}
+    late, recent = "whatsapp:+919820041101", "whatsapp:+919820041102"
+    WINDOWS.update({f"twilio:{late}": False, f"twilio:{recent}": True})
+    async with whatsapp_relay(standin, templates) as rasa:
+        assert await relay(rasa, "twilio", f"twilio:{recent}") == (200, {"status": "sent"})
+        assert await relay(rasa, "twilio", f"twilio:{late}") == (200, {"status": "sent"})
+    [free_text] = await sent_to(standin, recent)
+    assert free_text["text"] == "Priya: Your card is unblocked now." and "ContentSid" not in free_text["body"]
+    [template] = await sent_to(standin, late)
+    assert template["text"] is None and template["body"]["ContentSid"] == templates["support_reply"]
+    assert json.loads(template["body"]["ContentVariables"]) == {
+        "1": "Priya",
+        "2": "Your card is unblocked now.",
+    }
+
+
+async def test_whatsapp_outside_the_window_without_a_template_is_not_delivered(standin: str) -> None:
+    late = "whatsapp:+919820041103"
+    WINDOWS[f"twilio:{late}"] = False
+    async with whatsapp_relay(standin, {}) as rasa:
+        assert await relay(rasa, "twilio", f"twilio:{late}") == (502, {"error": "not_delivered"})
+    assert await sent_to(standin, late) == []
