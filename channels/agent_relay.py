@@ -14,6 +14,10 @@ One small interface, one implementation per kind of channel:
 - `PolledRelay`: REST and the in-app chat have no connection to push to: the line is already in
   the account service, and the app collects it with `GET /webhooks/<channel>/agent_messages`.
 
+When a customer leaves the queue (a cancel, which reaches the account service from this process)
+the account service answers with a notice for each customer who moved up (queue_moves.py);
+`relay_queue_notices` passes them on through the relay each channel registered here, side by side.
+
 Each channel's route accepts only its own conversations (`<channel>:…`): a line for a Telegram
 conversation sent to the Slack route is 400, so a mistake or a forged call cannot land in
 another channel's chat. The text is never logged.
@@ -21,6 +25,7 @@ another channel's chat. The text is never logged.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from collections.abc import Callable
@@ -83,8 +88,16 @@ class PlatformRelay:
         if output is None:
             raise RelayFailed("no sender for this recipient")
         text = f"{line.agent}: {line.text}" if line.agent else line.text
+        # Outputs that log and swallow a platform's refusal for the assistant's replies (Twilio,
+        # Messenger) have a `send_line` that raises it instead: "sent" must mean sent.
+        send_line = getattr(output, "send_line", None)
         try:
-            await output.send_text_message(recipient, text)
+            if send_line is not None:
+                await send_line(recipient, text, line)
+            else:
+                await output.send_text_message(recipient, text)
+        except RelayFailed:
+            raise
         except Exception as error:
             raise RelayFailed(type(error).__name__) from None
         return "sent"
@@ -162,8 +175,38 @@ def read_line(body: Any, channel: str) -> tuple[str, AgentLine] | str:
     return recipient, AgentLine(text.strip(), name)
 
 
+# Channel name -> the relay its route uses: how this process reaches any channel's customer.
+RELAYS: dict[str, AgentRelay] = {}
+
+
+async def relay_queue_notices(notices: Any) -> int:
+    """The account service's queue-moved notices ({conversation_id, text}, already stored) to each
+    customer on their channel, side by side; one that fails is logged and does not stop the others.
+    Returns how many were passed on."""
+    wanted: list[tuple[AgentRelay, str, AgentLine, str]] = []
+    for notice in notices if isinstance(notices, list) else []:
+        conversation = notice.get("conversation_id") if isinstance(notice, dict) else None
+        text = notice.get("text") if isinstance(notice, dict) else None
+        if not (isinstance(conversation, str) and isinstance(text, str) and text.strip()):
+            continue
+        channel = conversation.partition(":")[0]
+        recipient = platform_id(conversation, channel) if channel in RELAYS else None
+        if recipient:
+            line = AgentLine(text.strip()[:MAX_AGENT_TEXT])
+            wanted.append((RELAYS[channel], recipient, line, conversation))
+    outcomes = await asyncio.gather(
+        *(relay.deliver(recipient, line) for relay, recipient, line, _ in wanted), return_exceptions=True
+    )
+    for (_, _, _, conversation), outcome in zip(wanted, outcomes, strict=True):
+        if isinstance(outcome, BaseException):
+            name = type(outcome).__name__
+            logger.warning("queue notice not delivered (%s, %s)", log_id(conversation), name)
+    return sum(1 for outcome in outcomes if not isinstance(outcome, BaseException))
+
+
 def add_relay_route(webhook: Blueprint, channel: str, relay: AgentRelay, token: str) -> None:
     """POST <channel's webhook>/agent_message: the agent console's line for this channel's customer."""
+    RELAYS[channel] = relay
 
     async def agent_message(request: Request) -> HTTPResponse:
         if not relay_token_ok(request, token):

@@ -38,7 +38,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.agent_relay import PlatformRelay, add_relay_route
+from channels.agent_relay import AgentLine, PlatformRelay, RelayFailed, add_relay_route
 from channels.messaging import (
     API_TIMEOUT_S,
     ConfiguredFromEnvironment,
@@ -117,15 +117,32 @@ class MessengerReplies(MessengerBot):
         client.graph_url = settings.graph_url
         super().__init__(client)
 
-    async def _call(self, method: Callable[..., Any], *args: Any) -> None:
+    async def _checked_call(self, method: Callable[..., Any], *args: Any) -> None:
+        """RelayFailed (the reason logged) when the Send API refused the call (its answer holds
+        `error`, whatever the HTTP status) or did not answer."""
         try:
             answer = await asyncio.to_thread(method, *args, timeout=API_TIMEOUT_S)
         except Exception as error:
             logger.error("facebook: a Send API call failed (%s)", type(error).__name__)
+            raise RelayFailed(type(error).__name__) from None
+        if not isinstance(answer, dict) or "error" in answer:
+            found = answer.get("error") if isinstance(answer, dict) else None
+            code = found.get("code") if isinstance(found, dict) else None
+            logger.error("facebook: the Send API refused a call (code %s)", code)
+            raise RelayFailed(f"facebook refused (code {code})")
+
+    async def _call(self, method: Callable[..., Any], *args: Any) -> None:
+        # The assistant's own replies: a refusal is logged and the conversation goes on.
+        try:
+            await self._checked_call(method, *args)
+        except RelayFailed:
             return
-        if isinstance(answer, dict) and "error" in answer:
-            refusal = answer["error"] if isinstance(answer["error"], dict) else {}
-            logger.error("facebook: the Send API refused a call (code %s)", refusal.get("code"))
+
+    async def send_line(self, recipient_id: str, text: str, line: AgentLine | None = None) -> None:
+        """An agent's line or a team notice (channels/agent_relay.py): unlike the assistant's
+        replies, a refusal raises RelayFailed, so the agent learns the customer did not get it."""
+        for part in text.strip().split("\n\n"):
+            await self._checked_call(self.messenger_client.send, {"text": part}, recipient_id, "RESPONSE")
 
     async def _send(self, recipient_id: str, message: dict[str, Any]) -> None:
         await self._call(self.messenger_client.send, message, recipient_id, "RESPONSE")

@@ -15,6 +15,7 @@ a customer is never left without a reply.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from functools import lru_cache
 from typing import Any
@@ -72,6 +73,7 @@ class HandoffDesk:
 
     def __init__(self, client: AccountClient) -> None:
         self.client = client
+        self._background: set[asyncio.Task[int]] = set()  # queue notices on their way
 
     async def to_handoff(self, conversation: str, text: str) -> dict[str, Any] | None:
         """Stores the message in the conversation's live handoff and returns the case's state, or
@@ -92,14 +94,38 @@ class HandoffDesk:
         return None
 
     async def leave_queue(self, conversation: str) -> bool:
-        """True when a waiting handoff was cancelled (False: nothing waiting, or no answer)."""
+        """True when a waiting handoff was cancelled (False: nothing waiting, or no answer). The
+        customers who moved up are told in the background: this customer's reply does not wait."""
         try:
             reply = await self.client.request(
                 "POST", "/handoffs/active/cancel", json={"conversation_id": conversation}
             )
         except ServiceUnavailable:
             return False
-        return reply.status == 200
+        if reply.status != 200:
+            return False
+        moved = reply.body.get("queue_moved") if isinstance(reply.body, dict) else None
+        if moved:
+            # Imported here: the relays (agent_relay.py) build on this module.
+            from channels.agent_relay import relay_queue_notices
+
+            task = asyncio.create_task(relay_queue_notices(moved))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+        return True
+
+    async def whatsapp_window_open(self, conversation: str) -> bool | None:
+        """Whether the WhatsApp customer wrote within 24 hours (free text allowed); None when the
+        service did not answer."""
+        try:
+            reply = await self.client.request(
+                "GET", "/alerts/whatsapp-window", params={"conversation_id": conversation}
+            )
+        except ServiceUnavailable:
+            return None
+        if reply.status != 200 or not isinstance(reply.body, dict):
+            return None
+        return bool(reply.body.get("open"))
 
     async def lines_after(self, conversation: str, after: int) -> dict[str, Any] | None:
         """{status, position, lines: [{id, from, agent, text, at}]} for the customer of this

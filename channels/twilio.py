@@ -19,9 +19,10 @@ the blocking client; this one checks `X-Twilio-Signature` with the Twilio librar
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -35,9 +36,10 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
-from channels.agent_relay import PlatformRelay, add_relay_route
+from channels.agent_relay import AgentLine, PlatformRelay, RelayFailed, add_relay_route
 from channels.choices import chosen_payload, numbered_text, offered_choices
 from channels.conversations import namespaced
+from channels.handoff import handoff_desk
 from channels.message_hygiene import clean_text
 from channels.messaging import (
     API_TIMEOUT_S,
@@ -69,13 +71,16 @@ class TwilioSettings:
     sms_number: str = ""
     whatsapp_number: str = ""
     api_url: str = ""
+    # Approved WhatsApp template name -> its Twilio Content SID (WHATSAPP_TEMPLATES, as the
+    # account service's alerts read it): agents' lines outside the 24-hour window use them.
+    whatsapp_templates: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> TwilioSettings | None:
         values = env_settings(
             "twilio",
             ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_WEBHOOK_URL"),
-            ("TWILIO_NUMBER", "TWILIO_WHATSAPP_NUMBER", "TWILIO_API_URL"),
+            ("TWILIO_NUMBER", "TWILIO_WHATSAPP_NUMBER", "TWILIO_API_URL", "WHATSAPP_TEMPLATES"),
             env,
         )
         if values is None:
@@ -93,6 +98,7 @@ class TwilioSettings:
             sms_number=values["TWILIO_NUMBER"],
             whatsapp_number=whatsapp,
             api_url=values["TWILIO_API_URL"].rstrip("/"),
+            whatsapp_templates=template_sids(values["WHATSAPP_TEMPLATES"]),
         )
 
     def signed_url(self, request: Request) -> str:
@@ -101,11 +107,29 @@ class TwilioSettings:
         return f"{base}?{request.query_string}" if request.query_string else base
 
 
+def template_sids(value: str) -> dict[str, str]:
+    """ "support_reply=HX…,support_update=HX…" -> {name: SID}; malformed entries are skipped."""
+    pairs = (item.split("=", 1) for item in value.split(",") if "=" in item)
+    return {name.strip(): sid.strip() for name, sid in pairs if name.strip() and sid.strip()}
+
+
+# Approved WhatsApp templates (category UTILITY) for a line outside the customer's 24-hour window;
+# their wording and variables are in docs/account-service.md ("WhatsApp's window").
+SUPPORT_REPLY = "support_reply"  # {{1}} the agent's name, {{2}} their line
+SUPPORT_UPDATE = "support_update"  # {{1}} the team's notice (joined, left, the queue moved)
+# What the stored templates send at most in one variable (WhatsApp caps a body at 1024).
+MAX_TEMPLATE_VARIABLE = 700
+
+WindowCheck = Callable[[str], Awaitable["bool | None"]]
+
+
 class TwilioReplies(TwilioOutput):
     """Rasa's Twilio output, sending with the async HTTP client to the configured address; buttons
     become numbered choices."""
 
-    def __init__(self, settings: TwilioSettings, from_number: str) -> None:
+    def __init__(
+        self, settings: TwilioSettings, from_number: str, window_open: WindowCheck | None = None
+    ) -> None:
         http_client = AsyncTwilioHttpClient(
             pool_connections=False, timeout=API_TIMEOUT_S, logger=_twilio_http_logger
         )
@@ -114,17 +138,66 @@ class TwilioReplies(TwilioOutput):
             # twilio-python has no option for the address; its API domain keeps it in `base_url`.
             self.api.base_url = settings.api_url
         self.twilio_number = from_number
+        self.templates = settings.whatsapp_templates
+        self.window_open = window_open  # WhatsApp: did the customer write within 24 hours?
         self.send_retry = 0
         self.max_retry = 1
 
-    async def _send_message(self, message_data: dict[str, Any]) -> Any:
+    async def _create(self, message_data: dict[str, Any]) -> Any:
+        """The message created at Twilio; RelayFailed (the status logged) when Twilio refused it
+        or did not answer."""
         try:
             return await self.messages.create_async(**message_data)
         except TwilioRestException as error:
             logger.error("twilio: a reply was refused (HTTP %s, code %s)", error.status, error.code)
+            raise RelayFailed(f"twilio answered {error.status}") from None
         except (TwilioException, aiohttp.ClientError, asyncio.TimeoutError) as error:
             logger.error("twilio: a reply could not be sent (%s)", type(error).__name__)
-        return None
+            raise RelayFailed(type(error).__name__) from None
+
+    async def _send_message(self, message_data: dict[str, Any]) -> Any:
+        # The assistant's own replies: a refusal is logged and the conversation goes on.
+        try:
+            return await self._create(message_data)
+        except RelayFailed:
+            return None
+
+    async def send_line(self, recipient_id: str, text: str, line: AgentLine | None = None) -> None:
+        """An agent's line or a team notice (channels/agent_relay.py): unlike the assistant's
+        replies, a refusal raises RelayFailed, so the agent learns the customer did not get it.
+        On WhatsApp outside the customer's 24-hour window it goes as an approved template (free
+        text would be refused); without one configured, RelayFailed."""
+        # Unknown (the service did not answer): free text is tried; WhatsApp refuses it if late.
+        late = (
+            recipient_id.startswith(WHATSAPP_PREFIX)
+            and self.window_open is not None
+            and await self.window_open(namespaced("twilio", recipient_id)) is False
+        )
+        if late:
+            await self._create(self.template_message(recipient_id, line or AgentLine(text)))
+            return
+        for part in text.strip().split("\n\n"):
+            await self._create({"to": recipient_id, "from_": self.twilio_number, "body": part})
+
+    def template_message(self, recipient_id: str, line: AgentLine) -> dict[str, Any]:
+        name, variables = (
+            (SUPPORT_REPLY, (line.agent, line.text)) if line.agent else (SUPPORT_UPDATE, (line.text,))
+        )
+        sid = self.templates.get(name)
+        if sid is None:
+            logger.error("twilio: outside the WhatsApp window and no approved %s template", name)
+            raise RelayFailed(f"no approved template {name}")
+        # A template variable holds no line breaks; the line is kept whole otherwise.
+        values = {
+            str(number): " ".join(value.split())[:MAX_TEMPLATE_VARIABLE]
+            for number, value in enumerate(variables, start=1)
+        }
+        return {
+            "to": recipient_id,
+            "from_": self.twilio_number,
+            "content_sid": sid,
+            "content_variables": json.dumps(values, ensure_ascii=False),
+        }
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
@@ -135,6 +208,10 @@ class TwilioReplies(TwilioOutput):
         self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         await self.send_text_message(recipient_id, numbered_text(text, quick_replies))
+
+
+async def whatsapp_window_open(conversation: str) -> bool | None:
+    return await handoff_desk().whatsapp_window_open(conversation)
 
 
 class TwilioInput(ConfiguredFromEnvironment, RasaTwilioInput):
@@ -153,7 +230,7 @@ class TwilioInput(ConfiguredFromEnvironment, RasaTwilioInput):
             if settings.sms_number:
                 self.sms = TwilioReplies(settings, settings.sms_number)
             if settings.whatsapp_number:
-                self.whatsapp = TwilioReplies(settings, settings.whatsapp_number)
+                self.whatsapp = TwilioReplies(settings, settings.whatsapp_number, whatsapp_window_open)
 
     def get_output_channel(self) -> OutputChannel | None:
         return self.sms or self.whatsapp

@@ -54,6 +54,16 @@ HANDOFF_MESSAGE_LEFT = {
         "टीम उपलब्ध होते ही आपसे संपर्क करेगी। कुछ और चाहिए तो मुझसे पूछिए।"
     ),
 }
+# The queue moved (someone ahead was taken, left or was closed): the new place, told by the
+# account service to the customers still waiting (account_service/queue_moves.py).
+QUEUE_MOVED = {
+    ENGLISH: "You're now number {position} in the queue; an agent will be with you in about {wait} minutes.",
+    HINDI: "अब कतार में आपका नंबर {position} है; लगभग {wait} मिनट में कोई एजेंट आपसे जुड़ेगा।",
+}
+QUEUE_NEXT = {
+    ENGLISH: "You're next in the queue; an agent will be with you in about {wait} minutes.",
+    HINDI: "कतार में अगला नंबर आपका है; लगभग {wait} मिनट में कोई एजेंट आपसे जुड़ेगा।",
+}
 # An agent's part of a live handoff, told to the customer on their channel by the agent console.
 AGENT_JOINED = {
     ENGLISH: "{agent} from our team has joined the chat and will help you from here.",

@@ -8,8 +8,11 @@ credentials check (the test values of tests/messaging_env.py), and records every
 - Graph API Send API: `POST /v<version>/me/messages?access_token=…&appsecret_proof=…`
 
 `GET /__calls` lists the recorded calls (filter with `?platform=` and `?to=`), `DELETE /__calls`
-forgets them. A call is `{"platform", "api", "to", "text", "buttons", "authorized", "body"}`, with
-`buttons` as `[{"title", "payload"}]` whatever the platform's own shape.
+forgets them (and the refusals). `POST /__refuse` with `{"platform", "to"}` makes the platform
+refuse every later message to that recipient as it does for real (Twilio: 400, code 21610, an
+unsubscribed number; Messenger: 400, code 551, the person is not available). A call is
+`{"platform", "api", "to", "text", "buttons", "authorized", "body"}`, with `buttons` as
+`[{"title", "payload"}]` whatever the platform's own shape.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from aiohttp import BasicAuth, web
 from tests import messaging_env as creds
 
 CALLS = web.AppKey("calls", list)
+REFUSED = web.AppKey("refused", set)  # (platform, recipient) pairs the platform turns away
 _ids = itertools.count(1000)
 
 
@@ -152,6 +156,13 @@ async def twilio(request: web.Request) -> web.Response:
             "more_info": "https://www.twilio.com/docs/errors/20003",
         }
         return web.json_response({**error, "status": 401}, status=401)
+    if ("twilio", fields.get("To")) in request.app[REFUSED]:
+        error = {
+            "code": 21610,
+            "message": "Attempt to send to unsubscribed recipient",
+            "more_info": "https://www.twilio.com/docs/errors/21610",
+        }
+        return web.json_response({**error, "status": 400}, status=400)
     message_sid = f"SM{next(_ids):032x}"
     now = formatdate(usegmt=True)
     return web.json_response(
@@ -210,6 +221,13 @@ async def graph(request: web.Request) -> web.Response:
     if not authorized:
         error = {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}
         return web.json_response({"error": error}, status=400)
+    if ("facebook", recipient) in request.app[REFUSED]:
+        error = {
+            "message": "(#551) This person isn't available right now.",
+            "type": "OAuthException",
+            "code": 551,
+        }
+        return web.json_response({"error": error}, status=400)
     if "sender_action" in fields:
         return web.json_response({"recipient_id": recipient})
     return web.json_response({"recipient_id": recipient, "message_id": f"m_{next(_ids)}"})
@@ -226,18 +244,27 @@ async def list_calls(request: web.Request) -> web.Response:
 
 async def forget_calls(request: web.Request) -> web.Response:
     request.app[CALLS].clear()
+    request.app[REFUSED].clear()
+    return web.json_response({"ok": True})
+
+
+async def refuse(request: web.Request) -> web.Response:
+    fields = await _fields(request)
+    request.app[REFUSED].add((str(fields.get("platform")), str(fields.get("to"))))
     return web.json_response({"ok": True})
 
 
 def make_app() -> web.Application:
     app = web.Application()
     app[CALLS] = []
+    app[REFUSED] = set()
     app.router.add_post(r"/bot{token}/{method}", telegram)
     app.router.add_post(r"/api/{method}", slack)
     app.router.add_post(r"/2010-04-01/Accounts/{sid}/Messages.json", twilio)
     app.router.add_post(r"/v{version}/me/messages", graph)
     app.router.add_get("/__calls", list_calls)
     app.router.add_delete("/__calls", forget_calls)
+    app.router.add_post("/__refuse", refuse)
     return app
 
 

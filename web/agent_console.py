@@ -22,7 +22,9 @@ hand it back to the assistant or close it.
   handed to the Rasa server's relay of the channel the handoff came from
   (POST /webhooks/<channel>/agent_message, bearer AGENT_RELAY_TOKEN; channels/agent_relay.py):
   the widget's room, the messaging platforms' APIs, or, for REST and the in-app chat, nothing to
-  push: their apps poll.
+  push: their apps poll. When a take or a close moves the queue, the account service has stored a
+  notice of the new place for each customer behind (account_service/queue_moves.py); the console
+  relays those too, in the background.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ COOKIES = web.AppKey("agent_session_cookies", SessionCookies)
 CONFIG = web.AppKey("agent_console_settings", Settings)
 CLIENT = web.AppKey("agent_console_client", aiohttp.ClientSession)
 REDIS = web.AppKey("agent_console_redis", object)  # a redis.asyncio.Redis
+BACKGROUND = web.AppKey("agent_console_background", set)  # queue notices on their way
 SESSION = "agent_console.session"  # the request's checked session, once looked up
 
 
@@ -159,7 +162,11 @@ def notice_text(action: str, agent: str, case: dict) -> str:
 async def tell_customer(request: web.Request, conversation: str, text: str, agent: str | None) -> str | None:
     """The line to the customer on their channel, through that channel's relay on the Rasa
     server: "sent" (pushed), "stored" (the app polls for it), None (not delivered)."""
-    settings = request.app[CONFIG]
+    return await relay(request.app, conversation, text, agent)
+
+
+async def relay(app: web.Application, conversation: str, text: str, agent: str | None) -> str | None:
+    settings = app[CONFIG]
     url = relay_url(settings, conversation)
     if url is None:
         logger.warning("agent console: no relay for the conversation's channel")
@@ -168,7 +175,7 @@ async def tell_customer(request: web.Request, conversation: str, text: str, agen
     if agent:
         body["agent"] = agent
     try:
-        async with request.app[CLIENT].post(
+        async with app[CLIENT].post(
             url,
             json=body,
             headers={"Authorization": f"Bearer {settings.agent_relay_token}"},
@@ -183,6 +190,33 @@ async def tell_customer(request: web.Request, conversation: str, text: str, agen
         return None
     status = answer.get("status") if isinstance(answer, dict) else None
     return status if status in ("sent", "stored") else None
+
+
+def tell_queue_moved(app: web.Application, notices: Any) -> None:
+    """The account service's queue-moved notices (already stored in each case) to the customers
+    still waiting, side by side and in the background: the agent's page does not wait for them,
+    and one channel that fails (logged by `relay`) does not hold up the others."""
+    wanted = [
+        (notice["conversation_id"], notice["text"])
+        for notice in (notices if isinstance(notices, list) else [])
+        if isinstance(notice, dict)
+        and isinstance(notice.get("conversation_id"), str)
+        and isinstance(notice.get("text"), str)
+    ]
+    if not wanted:
+        return
+
+    async def tell_all() -> None:
+        outcomes = await asyncio.gather(
+            *(relay(app, conversation, text, None) for conversation, text in wanted), return_exceptions=True
+        )
+        missed = sum(1 for outcome in outcomes if outcome not in ("sent", "stored"))
+        if missed:
+            logger.warning("agent console: %d of %d queue notices not delivered", missed, len(wanted))
+
+    task = asyncio.create_task(tell_all())
+    app[BACKGROUND].add(task)
+    task.add_done_callback(app[BACKGROUND].discard)
 
 
 # --- who is asking ---------------------------------------------------------------------------------
@@ -447,6 +481,7 @@ async def act(request: web.Request) -> web.Response:
     # Kept in the case (the agent sees what the customer was told; polling apps collect it).
     await service(request, "POST", f"/handoffs/{reference}/messages", {"from": "assistant", "text": told})
     delivered = await tell_customer(request, conversation, told, None)
+    tell_queue_moved(request.app, body.get("queue_moved"))
     done = {"take": "taken", "release": "released", "close": "closed"}[action]
     raise web.HTTPSeeOther(f"{back}?note={done if delivered else 'not_delivered'}")
 
@@ -506,6 +541,7 @@ def add_console(app: web.Application, settings: Settings, store: SessionStore | 
         tag_keys=keys,
         code_steps=code_steps,
     )
+    app[BACKGROUND] = set()
     app[COOKIES] = SessionCookies(settings.agent_session_secret, settings.agent_session_previous_secrets)
     app.cleanup_ctx.append(client_session)
     from web.agent_insights import add_insights  # they import this module's helpers

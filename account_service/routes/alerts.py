@@ -5,10 +5,19 @@ from __future__ import annotations
 from aiohttp import web
 
 from account_service.alert_replies import LINK_CODE_LIFETIME, ReplyContext, handle_reply, new_link_code
+from account_service.alerts import WHATSAPP_WINDOW, address_of
 from account_service.app_keys import CLOCK, MESSENGER
 from account_service.endpoints import ACTIONS, CHANNELS, Reply, Routes
+from account_service.models import WhatsAppWindow
 from account_service.routes.common import me, now, settings, transaction
-from account_service.schemas.alerts import AlertReplyIn, AlertReplyOut, ButtonOut, TelegramLinkCodeOut
+from account_service.schemas.alerts import (
+    AlertReplyIn,
+    AlertReplyOut,
+    ButtonOut,
+    TelegramLinkCodeOut,
+    WhatsAppWindowOut,
+    WhatsAppWindowQuery,
+)
 from account_service.schemas.common import NOT_VERIFIED, ConversationBody
 
 routes = Routes("alerts")
@@ -41,6 +50,25 @@ async def alert_reply(request: web.Request, body: AlertReplyIn) -> AlertReplyOut
         text=outcome.text,
         buttons=[ButtonOut(title=button.title, payload=button.payload) for button in outcome.buttons],
         message=outcome.message,
+    )
+
+
+@routes.get(
+    "/alerts/whatsapp-window",
+    "Whether a WhatsApp conversation's customer wrote within 24 hours (every message they send is "
+    "noted by /alerts/replies): outside it the agents' lines go as an approved template",
+    scopes=CHANNELS,
+    query=WhatsAppWindowQuery,
+    answer=WhatsAppWindowOut,
+)
+async def whatsapp_window(request: web.Request, query: WhatsAppWindowQuery) -> WhatsAppWindowOut:
+    where = address_of(query.conversation_id)
+    if where is None or where[0] != "whatsapp":
+        return WhatsAppWindowOut(open=False)
+    async with transaction(request) as session:
+        window = await session.get(WhatsAppWindow, where[1])
+    return WhatsAppWindowOut(
+        open=window is not None and now(request) - window.last_inbound_at < WHATSAPP_WINDOW
     )
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from account_service import cases
+from account_service import cases, queue_moves
 from account_service.app_keys import HOURS_SWITCH
 from account_service.clock import iso_instant
 from account_service.endpoints import ACTIONS, AGENTS, CHANNELS, Reply, Routes, fail
@@ -19,6 +19,8 @@ from account_service.schemas.handoffs import (
     AgentRequest,
     CustomerMessage,
     CustomerMessageStored,
+    HandoffActed,
+    HandoffCancelled,
     HandoffForAgent,
     HandoffForCustomer,
     HandoffMessageOut,
@@ -189,10 +191,10 @@ async def customer_message(request: web.Request, body: CustomerMessage) -> Custo
     "The customer leaves the queue (waiting or leave_message): closed, back to the assistant",
     scopes=CHANNELS,
     body=ActiveQuery,
-    answer=HandoffForCustomer,
+    answer=HandoffCancelled,
     errors=[fail(404, "Nothing waiting", "nothing_waiting")],
 )
-async def cancel(request: web.Request, body: ActiveQuery) -> HandoffForCustomer:
+async def cancel(request: web.Request, body: ActiveQuery) -> HandoffCancelled:
     """The customer leaves the queue (waiting or leave_message) and is back with the assistant;
     404 when nothing is waiting (with an agent, the agent hands it back or closes it)."""
     moment = now(request)
@@ -200,6 +202,7 @@ async def cancel(request: web.Request, body: ActiveQuery) -> HandoffForCustomer:
         case = await cases.active_handoff(session, body.conversation_id)
         if case is None or case.status not in ("waiting", "leave_message"):
             raise ServiceError(404, "nothing_waiting", "No handoff of this conversation is waiting.")
+        was_waiting = case.status == "waiting"
         case.status, case.ended_at = "closed", moment
         cases.audit.record(
             session,
@@ -210,8 +213,9 @@ async def cancel(request: web.Request, body: ActiveQuery) -> HandoffForCustomer:
             conversation_id=body.conversation_id,
             reference=case.reference,
         )
-        await session.flush()
-        return await _customer_view(session, case)
+        moved = await queue_moves.tell_queue_moved(session, case, moment) if was_waiting else []
+        view = await _customer_view(session, case)
+        return HandoffCancelled(**view.dict(), queue_moved=moved)
 
 
 @routes.get(
@@ -321,20 +325,25 @@ AGENT_ACTION = {
     "scopes": AGENTS,
     "path_model": ReferencePath,
     "body": AgentRequest,
-    "answer": HandoffForAgent,
+    "answer": HandoffActed,
 }
 
 
-async def _agent_action(request: web.Request, reference: str, agent: str, action: str) -> HandoffForAgent:
+async def _agent_action(request: web.Request, reference: str, agent: str, action: str) -> HandoffActed:
     moment = now(request)
     async with transaction(request) as session:
         case = await cases.handoff_by_reference(session, reference)
+        was_waiting = case.status == "waiting"
         if action == "take":
             cases.take(session, case, agent, moment)
         else:
             cases.end(session, case, agent, moment, close=action == "close")
         await session.flush()
-        return await _agent_view(session, case, moment)
+        # Taken or closed while waiting: the customers behind it moved up.
+        left = was_waiting and case.status != "waiting"
+        moved = await queue_moves.tell_queue_moved(session, case, moment) if left else []
+        view = await _agent_view(session, case, moment)
+        return HandoffActed(**view.dict(), queue_moved=moved)
 
 
 @routes.post(
@@ -343,7 +352,7 @@ async def _agent_action(request: web.Request, reference: str, agent: str, action
     errors=[NO_SUCH_HANDOFF, fail(409, "Not possible in its status", "not_takeable")],
     **AGENT_ACTION,
 )
-async def take(request: web.Request, path: ReferencePath, body: AgentRequest) -> HandoffForAgent:
+async def take(request: web.Request, path: ReferencePath, body: AgentRequest) -> HandoffActed:
     return await _agent_action(request, path.reference, body.agent, "take")
 
 
@@ -356,7 +365,7 @@ async def take(request: web.Request, path: ReferencePath, body: AgentRequest) ->
     ],
     **AGENT_ACTION,
 )
-async def release(request: web.Request, path: ReferencePath, body: AgentRequest) -> HandoffForAgent:
+async def release(request: web.Request, path: ReferencePath, body: AgentRequest) -> HandoffActed:
     return await _agent_action(request, path.reference, body.agent, "release")
 
 
@@ -366,5 +375,5 @@ async def release(request: web.Request, path: ReferencePath, body: AgentRequest)
     errors=[NO_SUCH_HANDOFF, fail(409, "Not possible in its status", "already_ended", "another_agent")],
     **AGENT_ACTION,
 )
-async def close(request: web.Request, path: ReferencePath, body: AgentRequest) -> HandoffForAgent:
+async def close(request: web.Request, path: ReferencePath, body: AgentRequest) -> HandoffActed:
     return await _agent_action(request, path.reference, body.agent, "close")

@@ -68,3 +68,13 @@ class TelegramLinkCodeOut(Answer):
     expires_in: int = Field(..., description="seconds")
     bot_name: str | None
     link_url: str | None = Field(None, description="t.me deep link that sends the code when opened")
+
+
+class WhatsAppWindowQuery(Shape):
+    conversation_id: ConversationId = Field(..., example="twilio:whatsapp:+15550102002")
+
+
+class WhatsAppWindowOut(Answer):
+    open: bool = Field(
+        ..., description="The customer wrote within 24 hours: free text may go; otherwise only a template"
+    )

@@ -69,6 +69,25 @@ class CustomerMessageStored(HandoffForCustomer):
     message_id: int
 
 
+class QueueNotice(Answer):
+    """A notice stored for a customer still waiting whose place improved: the caller relays it."""
+
+    conversation_id: str
+    text: str
+
+
+class QueueMoved(Answer):
+    queue_moved: list[QueueNotice] = Field(
+        ...,
+        description="Customers still waiting whose place in the queue improved (at most 10, at most "
+        "one notice each per 30 s): each notice is stored; the caller relays it to the channel",
+    )
+
+
+class HandoffCancelled(HandoffForCustomer, QueueMoved):
+    """The cancelled case, with the notices for the customers who moved up."""
+
+
 class HandoffMessageOut(Answer):
     id: int
     sender: Literal["customer", "agent", "assistant"] = Field(..., alias="from")
@@ -88,6 +107,10 @@ class HandoffForAgent(Answer):
     waiting_seconds: int = Field(..., description="Stops when an agent takes it")
     transcript: list[Turn]
     messages: list[HandoffMessageOut]
+
+
+class HandoffActed(HandoffForAgent, QueueMoved):
+    """The case after an agent's action, with the notices for the customers who moved up."""
 
 
 class HandoffQueue(Answer):
