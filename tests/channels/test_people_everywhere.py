@@ -337,3 +337,32 @@ def test_a_rest_poll_cannot_name_another_channels_conversation(assistant: Assist
         == 400
     )
     agent.leave()
+
+
+# --- the queue moving ------------------------------------------------------------------------------------
+
+
+def close_waiting_cases(assistant: Assistant) -> None:
+    """Earlier tests' customers still waiting would stand ahead of this test's."""
+    waiting = agent_call(assistant, "GET", "/handoffs", params={"status": "waiting"})
+    assert waiting.status_code == 200, waiting.text
+    for case in waiting.json():
+        closed = agent_call(assistant, "POST", f"/handoffs/{case['reference']}/close", json={"agent": AGENT})
+        assert closed.status_code == 200, closed.text
+
+
+def test_the_customer_behind_hears_the_queue_move_when_the_one_ahead_leaves_it(assistant: Assistant):
+    close_waiting_cases(assistant)
+    ahead, behind = TelegramCustomer(assistant), TelegramCustomer(assistant)
+    assert "HO-" in texts(ahead.say("I want to talk to a person"))
+    assert "HO-" in texts(behind.say("I want to talk to a person"))
+    assert "You're number 2 in the queue" in texts(behind.say("is anyone there?"))
+
+    before = len(agent_inbox(behind))
+    # The one ahead cancels: the Rasa server relays the move itself, through Telegram's API.
+    assert "left the queue" in texts(ahead.say("cancel"))
+    told = wait_for_inbox(behind, before)
+    assert "You're next in the queue" in texts(told)
+    assert all(call["authorized"] for call in told)
+    for heard_by_ahead in ("You're next in the queue", "You're now number"):
+        assert heard_by_ahead not in texts(agent_inbox(ahead))  # the one who left is told nothing more
