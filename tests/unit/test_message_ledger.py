@@ -56,3 +56,16 @@ async def test_kept_replies_are_masked_like_the_tracker_store() -> None:
     await ledger.answered("rest:a", "m1", [{"text": "Your code is 123456"}, {"text": link}])
     kept = (await ledger.claim("rest:a", "m1")).replies or []
     assert "123456" not in str(kept)
+
+
+@pytest.mark.asyncio
+async def test_a_resend_is_answered_to_the_same_recipient_whatever_digits_it_holds() -> None:
+    # A client's conversation ID with six digits in a row was masked like a code, so the replayed
+    # replies named another recipient (a fresh-clone run caught it).
+    ledger = MessageLedger(MemoryStore())
+    await ledger.claim("rest:ids-d625543f43be", "m1")
+    replies = [{"recipient_id": "ids-d625543f43be", "text": "Your code is 123456"}]
+    await ledger.answered("rest:ids-d625543f43be", "m1", replies)
+    kept = (await ledger.claim("rest:ids-d625543f43be", "m1")).replies or []
+    assert kept[0]["recipient_id"] == "ids-d625543f43be"
+    assert "123456" not in kept[0]["text"]
