@@ -4,9 +4,8 @@ every event published arrives as facts, and a broker restart in the middle loses
 from __future__ import annotations
 
 import asyncio
-import tempfile
 import time
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
@@ -15,22 +14,18 @@ from analytics import tables
 from analytics.pipeline import Pipeline
 from analytics.sources.rabbitmq import consume
 from analytics.tables import engine_for
-from scripts.cluster.rabbitmq import RabbitServer, RabbitUnavailable
+from scripts.cluster.rabbitmq import RabbitServer
 from storage.event_broker import BufferedRabbitBroker
 from tests.analytics.conftest import SALT
 from tests.analytics.test_pipeline import events_of_one_conversation
+from tests.storage.rabbitmq_instance import running_rabbit
 
 SENDER = "twilio:+15550102002"
 
 
 @pytest.fixture(scope="module")
-def rabbit():
-    try:
-        server = RabbitServer.start(Path(tempfile.mkdtemp(prefix="test-rabbitmq-")))
-    except RabbitUnavailable as reason:  # `make test` installs rabbitmq-server when run as root
-        pytest.skip(str(reason))
-    yield server
-    server.remove()
+def rabbit() -> Iterator[RabbitServer]:
+    yield from running_rabbit()
 
 
 def customer_messages(pipeline: Pipeline) -> int:

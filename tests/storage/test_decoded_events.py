@@ -11,24 +11,12 @@ from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotS
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from sqlalchemy import create_engine, text
 
-from common.db_urls import sync_database_url
 from rasa_server import speedups
 from storage.decoded_events import DecodedEvents, KeptConversation, StoredEvent, latest_session
 from storage.redacting_tracker_store import RedactingSQLTrackerStore
-from tests.service.postgres_instance import PostgresUnavailable, start_postgres
 
 DOMAIN = Domain.load("domain")
 speedups.install()
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    try:
-        url, stop = start_postgres()
-    except PostgresUnavailable as reason:  # `make test` installs postgresql when run as root
-        pytest.skip(str(reason))
-    yield sync_database_url(url)
-    stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -37,7 +25,7 @@ def database(request, tmp_path, monkeypatch):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'tracker.db'}"
     else:
-        url = request.getfixturevalue("postgres_url")
+        url = request.getfixturevalue("tracker_db_url")
     monkeypatch.setenv("TRACKER_DB_URL", url)
     return url
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from scripts.cluster.rabbitmq import RabbitServer, RabbitUnavailable, free_port
+from scripts.cluster.rabbitmq import RabbitServer, free_port
 from storage.event_broker import BrokerSettingsError, BufferedRabbitBroker, conversation_hash
+from tests.storage.rabbitmq_instance import running_rabbit
 
 SALT = "x" * 40
 CONVERSATION = "twilio:+15550102002"
@@ -24,12 +24,7 @@ CONVERSATION = "twilio:+15550102002"
 
 @pytest.fixture(scope="module")
 def rabbit() -> Iterator[RabbitServer]:
-    try:
-        server = RabbitServer.start(Path(tempfile.mkdtemp(prefix="test-rabbitmq-")))
-    except RabbitUnavailable as reason:  # `make test` installs rabbitmq-server when run as root
-        pytest.skip(str(reason))
-    yield server
-    server.remove()
+    yield from running_rabbit()
 
 
 def broker_for(server: RabbitServer, queue: str, **options: Any) -> BufferedRabbitBroker:

@@ -11,7 +11,6 @@ from sqlalchemy import create_engine, text
 
 from common.db_urls import sync_database_url
 from storage.redacting_tracker_store import RedactingSQLTrackerStore, database_options
-from tests.service.postgres_instance import PostgresUnavailable, start_postgres
 
 DOMAIN = Domain.from_yaml(
     """
@@ -20,16 +19,6 @@ slots:
   identity_code: {type: any, mappings: [{type: custom}]}
 """
 )
-
-
-@pytest.fixture(scope="module")
-def tracker_db_url():
-    try:
-        url, stop = start_postgres()
-    except PostgresUnavailable as reason:  # `make test` installs postgresql when run as root
-        pytest.skip(str(reason))
-    yield url.replace("+asyncpg", "")  # as an operator writes it
-    stop()
 
 
 def test_the_url_forms_operators_paste_choose_the_database():
